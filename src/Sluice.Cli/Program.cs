@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Sluice.Cli.Commands;
+
+namespace Sluice.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>The whole command tree; each command group lives in its own file under Commands/.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Sluice: a control plane for stream processing jobs on Flink and Samza.");
+        foreach (var command in SpecCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+}
