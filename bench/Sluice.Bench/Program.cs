@@ -1,3 +1,22 @@
-// Benchmarks arrive with the metadata (issue 3) and SQL (issue 5) scenarios.
-Console.Error.WriteLine("sluice-bench: no scenario is implemented yet");
-return 2;
+using System.CommandLine;
+
+namespace Sluice.Bench;
+
+public static class Program
+{
+    /// <summary>Each scenario (metadata, sql, deploy, ...) is a command in its own file under Scenarios/.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("sluice-bench: measures Sluice beside the raw limit of its database, in the same run.");
+        foreach (var scenario in Scenarios())
+        {
+            root.Subcommands.Add(scenario);
+        }
+        return root.Parse(args).Invoke();
+    }
+
+    private static IEnumerable<Command> Scenarios()
+    {
+        yield break;
+    }
+}
