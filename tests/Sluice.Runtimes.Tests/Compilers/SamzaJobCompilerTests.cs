@@ -131,7 +131,7 @@ public class SamzaJobCompilerTests
 
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains("fabric east: has no samza section, so Samza jobs cannot run there", error.Problems);
-        Assert.Contains(error.Problems, problem => problem.StartsWith("resources.task.memory: 'lots' is not a memory quantity", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, problem => problem.StartsWith("resources.task.memory: 'lots' is not a memory quantity such as", StringComparison.Ordinal));
         Assert.Contains(error.Problems, problem => problem.StartsWith("artifact.jar.args:", StringComparison.Ordinal));
     }
 
