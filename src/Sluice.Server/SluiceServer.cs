@@ -1,3 +1,5 @@
+using Google.Protobuf.Reflection;
+using Google.Rpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -59,7 +61,8 @@ public sealed class SluiceServer : IAsyncDisposable
                 grpc.Interceptors.Add<ErrorMappingInterceptor>();
                 grpc.EnableDetailedErrors = false;
             })
-            .AddJsonTranscoding();
+            // BadRequest/ErrorInfo details must be known to the JSON writer to render error bodies.
+            .AddJsonTranscoding(transcoding => transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(swagger =>

@@ -1,15 +1,13 @@
 using System.CommandLine;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Sluice.Server;
 
 namespace Sluice.Cli.Client;
 
 /// <summary>The --server option every client command shares, and the gRPC channel it opens.</summary>
 public static class ServerConnection
 {
-    public const string ActorHeader = "x-sluice-actor";
-    public const string RequestIdHeader = "x-sluice-request-id";
-
     public static readonly Option<Uri> ServerOption = new("--server")
     {
         Description = "Sluice API URL (the server's --listen); default $SLUICE_SERVER or http://127.0.0.1:7070",
@@ -21,12 +19,16 @@ public static class ServerConnection
         new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
 
     /// <summary>Who is calling (placeholder until real identity): $SLUICE_ACTOR, else the OS user name.</summary>
-    public static Metadata Headers(string? requestId = null)
+    public static Grpc.Core.Metadata Headers(string? requestId = null)
     {
-        var headers = new Metadata { { ActorHeader, Environment.GetEnvironmentVariable("SLUICE_ACTOR") ?? Environment.UserName } };
+        var headers = new Grpc.Core.Metadata
+        {
+            { CallerHeaders.Actor, Environment.GetEnvironmentVariable("SLUICE_ACTOR") ?? Environment.UserName },
+            { CallerHeaders.Client, "sluice-cli/0.1" },
+        };
         if (requestId is not null)
         {
-            headers.Add(RequestIdHeader, requestId);
+            headers.Add(CallerHeaders.RequestId, requestId);
         }
         return headers;
     }
