@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Grpc.Core;
 using Sluice.Cli.Client;
+using Sluice.Spec;
 using Sluice.Spec.V1;
 
 namespace Sluice.Cli.Commands;
@@ -149,7 +150,8 @@ public static class JobCommands
                     ["created", $"{Formats.Time(answer.CreatedAt)} by {answer.CreatedBy}"],
                     ["updated", $"{Formats.Time(answer.UpdatedAt)} by {answer.UpdatedBy}"],
                 ]);
-                Console.Out.Write(Output.ToYaml(answer.Spec));
+                Console.Out.WriteLine("spec:");
+                Console.Out.Write(string.Concat(SpecYaml.Write(answer.Spec).Split('\n').Where(line => line.Length > 0).Select(line => "  " + line + "\n")));
             });
             return 0;
         }));
