@@ -11,19 +11,17 @@ public static class RawInsertLimit
     private const string Table = "sluice_bench_raw_insert";
 
     public static async Task<LoadResult> MeasureAsync(
-        BenchDialect dialect, Func<DbConnection> connect, int clients, TimeSpan duration)
+        BenchDialect dialect, Func<CancellationToken, Task<DbConnection>> connect, int clients, TimeSpan duration)
     {
-        await using (var setup = connect())
+        await using (var setup = await connect(CancellationToken.None))
         {
-            await setup.OpenAsync();
             await ExecuteAsync(setup, null, $"DROP TABLE IF EXISTS {Table}");
             await ExecuteAsync(setup, null, CreateTable(dialect));
         }
         var payload = new string('x', 200);
         var result = await LoadRunner.RunAsync("raw insert tx (driver)", clients, duration, async (client, sequence, ct) =>
         {
-            await using var connection = connect();
-            await connection.OpenAsync(ct);
+            await using var connection = await connect(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
@@ -34,9 +32,8 @@ public static class RawInsertLimit
             await insert.ExecuteNonQueryAsync(ct);
             await transaction.CommitAsync(ct);
         });
-        await using (var cleanup = connect())
+        await using (var cleanup = await connect(CancellationToken.None))
         {
-            await cleanup.OpenAsync();
             await ExecuteAsync(cleanup, null, $"DROP TABLE IF EXISTS {Table}");
         }
         return result;
