@@ -66,6 +66,7 @@ public static class MetadataScenario
         var dialect = database.Dialect.ToString().ToLowerInvariant();
         Step($"{dialect}: raw single-row insert transactions, {settings.Clients} clients, {settings.Duration.TotalSeconds:0}s");
         var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration);
+        Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
 
         double? pgbenchTps = null;
         var pgbenchDetail = "not PostgreSQL";
@@ -73,6 +74,7 @@ public static class MetadataScenario
         {
             Step("pgbench -N at the same client count");
             (pgbenchTps, pgbenchDetail) = await PgBench.RunAsync(target, settings.Clients, settings.Duration);
+            Step($"  {pgbenchTps:N0} tps ({pgbenchDetail})");
         }
 
         await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
