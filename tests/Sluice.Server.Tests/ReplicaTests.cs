@@ -22,10 +22,8 @@ public sealed class ReplicaTests
     public async Task Two_replicas_share_jobs_and_optimistic_concurrency(string dialect)
     {
         await using var database = await SharedDatabase.CreateAsync(dialect);
-        // Started together, as an orchestrator rolls out replicas: both migrate the same empty database.
-        var started = await Task.WhenAll(RunningServer.StartAsync(database.Url), RunningServer.StartAsync(database.Url));
-        await using var a = started[0];
-        await using var b = started[1];
+        await using var a = await RunningServer.StartAsync(database.Url);
+        await using var b = await RunningServer.StartAsync(database.Url);
 
         var created = await a.Client.ApplyJobAsync(Apply(Specs.Job("replicated")));
         var readOnB = await b.Client.GetJobAsync(new GetJobRequest { Namespace = "growth", Name = "replicated" });
@@ -47,6 +45,23 @@ public sealed class ReplicaTests
         Assert.True(retried.Replayed);
         var history = await a.Client.ListJobRevisionsAsync(new ListJobRevisionsRequest { Namespace = "growth", Name = "replicated" });
         Assert.Equal([3L, 2L, 1L], history.Revisions.Select(r => r.Revision));
+    }
+
+    [DatabaseTheory]
+    [InlineData("postgres")]
+    [InlineData("mysql")]
+    public async Task Replicas_started_together_on_an_empty_database_both_come_up(string dialect)
+    {
+        await using var database = await SharedDatabase.CreateAsync(dialect);
+
+        // As an orchestrator rolls out a deployment: both replicas migrate the same empty database at once.
+        var started = await Task.WhenAll(RunningServer.StartAsync(database.Url), RunningServer.StartAsync(database.Url));
+        await using var a = started[0];
+        await using var b = started[1];
+
+        await a.Client.ApplyJobAsync(Apply(Specs.Job("together")));
+        var job = await b.Client.GetJobAsync(new GetJobRequest { Namespace = "growth", Name = "together" });
+        Assert.Equal(1, job.Revision);
     }
 
     private static async Task<StatusCode> Outcome(Task call)

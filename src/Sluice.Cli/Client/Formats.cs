@@ -20,6 +20,18 @@ public static class Formats
         },
     };
 
+    /// <summary>Parser for URL options (System.CommandLine has no built-in Uri conversion).</summary>
+    public static Uri? ParseUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            return url;
+        }
+        result.AddError($"'{text}' is not an http:// URL (expected e.g. http://127.0.0.1:7070)");
+        return null;
+    }
+
     public static string Time(Timestamp? time) =>
         time is null ? "" : time.ToDateTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -13,6 +13,7 @@ public static class ServerConnection
         Description = "Sluice API URL (the server's --listen); default $SLUICE_SERVER or http://127.0.0.1:7070",
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SLUICE_SERVER") ?? "http://127.0.0.1:7070"),
         Recursive = true,
+        CustomParser = result => Formats.ParseUrl(result)!,
     };
 
     public static GrpcChannel Open(ParseResult parse) => GrpcChannel.ForAddress(parse.GetRequiredValue(ServerOption),

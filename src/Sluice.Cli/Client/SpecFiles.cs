@@ -46,6 +46,11 @@ public static class SpecFiles
         return SpecExtensions.Contains(extension) ? SourceKind.Spec : extension == ".sql" ? sqlKind : null;
     }
 
-    private static SpecSource Read(string file, SourceKind kind) =>
-        new() { Kind = kind, Text = File.ReadAllText(file), FileName = Path.GetRelativePath(Directory.GetCurrentDirectory(), file) };
+    /// <summary>The file is named in diagnostics as the user would name it: relative when under the working directory.</summary>
+    private static SpecSource Read(string file, SourceKind kind)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(file) : relative;
+        return new SpecSource { Kind = kind, Text = File.ReadAllText(file), FileName = shown };
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sluice.Cli.Client;
 using Sluice.Server;
 
 namespace Sluice.Cli.Commands;
@@ -17,10 +18,12 @@ public static class ServerCommand
         {
             Description = "API endpoint (gRPC and REST over cleartext HTTP/2); what clients pass as --server",
             DefaultValueFactory = _ => SluiceServerOptions.DefaultListen,
+            CustomParser = result => Formats.ParseUrl(result)!,
         };
         var httpListen = new Option<Uri?>("--http-listen")
         {
             Description = "HTTP/1.1 endpoint for REST/JSON, health and /openapi/v1.json (default: the port after --listen)",
+            CustomParser = Formats.ParseUrl,
         };
         var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON)") { database, listen, httpListen };
         command.SetAction(async (parse, cancellation) =>
