@@ -62,7 +62,12 @@ public sealed class SluiceServer : IAsyncDisposable
                 grpc.EnableDetailedErrors = false;
             })
             // BadRequest/ErrorInfo details must be known to the JSON writer to render error bodies.
-            .AddJsonTranscoding(transcoding => transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor));
+            .AddJsonTranscoding(transcoding =>
+            {
+                transcoding.TypeRegistry = TypeRegistry.FromMessages(BadRequest.Descriptor, ErrorInfo.Descriptor);
+                // The proto3 JSON mapping: 64-bit integers as strings (what the CLI's -o json prints too).
+                transcoding.JsonSettings.WriteInt64sAsStrings = true;
+            });
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(swagger =>

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Sluice.Server.Tests;
 
 /// <summary>The `sluice` client commands, run as a separate process against a real server, as a user runs them.</summary>
-public sealed class CliTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>, IDisposable
+public sealed class CliTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
     private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("sluice-cli-test-");
 

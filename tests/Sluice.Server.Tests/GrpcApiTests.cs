@@ -5,7 +5,7 @@ using Sluice.Spec.V1;
 namespace Sluice.Server.Tests;
 
 /// <summary>The MetadataService over real gRPC (HTTP/2 cleartext) on loopback.</summary>
-public sealed class GrpcApiTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+public sealed class GrpcApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private MetadataService.MetadataServiceClient Client => fixture.Server.Client;
 
@@ -29,17 +29,17 @@ public sealed class GrpcApiTests(SqliteServerFixture fixture) : IClassFixture<Sq
     [Fact]
     public async Task Invalid_spec_is_INVALID_ARGUMENT_with_one_field_violation_per_error_and_its_line_and_column()
     {
-        var text = Specs.Job("grpc-invalid").Replace("parallelism: 4", "parallelism: -3").Replace("runtime: flink", "runtime: flonk");
+        var text = Specs.Job("grpc-invalid").Replace("parallelism: 4", "parallelism: -3").Replace("uri: s3://artifacts/grpc-invalid.jar", "uri: \"\"");
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Client.ApplyJobAsync(Apply(text, "bad.yaml")).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var violations = error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations;
         Assert.Equal(2, violations.Count);
-        var runtime = Assert.Single(violations, v => v.Field == "runtime");
-        Assert.StartsWith("bad.yaml:6:10: ", runtime.Description);
+        var uri = Assert.Single(violations, v => v.Field == "artifact.jar.uri");
+        Assert.StartsWith("bad.yaml:9:10: ", uri.Description);
         var parallelism = Assert.Single(violations, v => v.Field == "resources.parallelism");
-        Assert.StartsWith("bad.yaml:", parallelism.Description);
+        Assert.StartsWith("bad.yaml:22:16: ", parallelism.Description);
         await AssertNotStored("grpc-invalid");
     }
 

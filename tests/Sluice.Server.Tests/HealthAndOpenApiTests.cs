@@ -5,7 +5,7 @@ using Grpc.Health.V1;
 namespace Sluice.Server.Tests;
 
 /// <summary>Health over gRPC and HTTP; the OpenAPI description of the REST surface.</summary>
-public sealed class HealthAndOpenApiTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+public sealed class HealthAndOpenApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     [Fact]
     public async Task Grpc_health_reports_serving()

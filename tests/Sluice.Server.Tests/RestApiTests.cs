@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Sluice.Server.Tests;
 
 /// <summary>The same MetadataService as REST/JSON (gRPC JSON transcoding) over real HTTP/1.1 on loopback.</summary>
-public sealed class RestApiTests(SqliteServerFixture fixture) : IClassFixture<SqliteServerFixture>
+public sealed class RestApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private HttpClient Http => fixture.Server.Http;
 

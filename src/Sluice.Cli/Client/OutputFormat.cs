@@ -18,6 +18,9 @@ public static class Output
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(false));
 
+    // Piped output is not wrapped at 80 columns: scripts and grep see one row per line.
+    private static readonly IAnsiConsole Terminal = CreateTerminal();
+
     private static readonly ISerializer Yaml = new SerializerBuilder().DisableAliases().Build();
 
     public static void Write(IMessage message, OutputFormat format, Action<IMessage> table)
@@ -49,7 +52,17 @@ public static class Output
         {
             table.AddRow(row.Select(cell => new Markup(Markup.Escape(cell))).ToArray());
         }
-        AnsiConsole.Write(table);
+        Terminal.Write(table);
+    }
+
+    private static IAnsiConsole CreateTerminal()
+    {
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected)
+        {
+            terminal.Profile.Width = 4096;
+        }
+        return terminal;
     }
 
     // YamlDotNet serializes plain dictionaries, lists and scalars; the proto3 JSON form is turned into those.
