@@ -30,8 +30,8 @@ internal static class JobSeeder
         foreach (var chunk in group.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
         {
             var rows = await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
-                "SELECT id, name FROM jobs WHERE namespace = @Namespace AND name IN @Names",
-                new { Namespace = group.Key, Names = chunk.Select(j => j.Name).ToList() }, transaction, cancellationToken: ct));
+                "SELECT id, name FROM jobs WHERE namespace = @Namespace AND " + dialect.InList("name", "Names"),
+                new { Namespace = group.Key, Names = chunk.Select(j => j.Name).ToArray() }, transaction, cancellationToken: ct));
             foreach (var (id, name) in rows) jobIds[(group.Key, name)] = id;
         }
 
@@ -47,7 +47,7 @@ internal static class JobSeeder
         foreach (var chunk in jobIds.Values.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
         {
             var rows = await connection.QueryAsync<(long Id, long JobId)>(new CommandDefinition(
-                "SELECT id, job_id FROM job_revisions WHERE revision = 1 AND job_id IN @JobIds",
+                "SELECT id, job_id FROM job_revisions WHERE revision = 1 AND " + dialect.InList("job_id", "JobIds"),
                 new { JobIds = chunk }, transaction, cancellationToken: ct));
             foreach (var (id, jobId) in rows) revisionIds[jobId] = id;
         }
@@ -58,7 +58,7 @@ internal static class JobSeeder
         foreach (var chunk in jobIds.Values.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE jobs SET current_revision_id = (SELECT r.id FROM job_revisions r WHERE r.job_id = jobs.id AND r.revision = 1) " +
-                "WHERE id IN @JobIds", new { JobIds = chunk }, transaction, cancellationToken: ct));
+                "WHERE " + dialect.InList("id", "JobIds"), new { JobIds = chunk }, transaction, cancellationToken: ct));
 
         await MultiRowInsert.ExecuteAsync(dialect, connection, transaction, jobs, 9, j =>
             [

@@ -53,7 +53,7 @@ internal static class RevisionIndexWriter
             foreach (var chunk in wanted.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
             {
                 var found = await connection.QueryAsync<(long Id, string Uri)>(new CommandDefinition(
-                    "SELECT id, uri FROM datasets WHERE uri IN @Uris", new { Uris = chunk }, transaction, cancellationToken: ct));
+                    "SELECT id, uri FROM datasets WHERE " + dialect.InList("uri", "Uris"), new { Uris = chunk }, transaction, cancellationToken: ct));
                 foreach (var (id, uri) in found) ids[uri] = id;
             }
         }

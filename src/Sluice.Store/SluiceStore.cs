@@ -253,12 +253,12 @@ public sealed class SluiceStore : IAsyncDisposable
     /// <summary>The links of live jobs' head revisions to the given datasets (in one direction, or both).</summary>
     public Task<IReadOnlyList<LineageLink>> LinksOfDatasetsAsync(IReadOnlyCollection<long> datasetIds, DatasetDirection? direction,
         CancellationToken ct = default) =>
-        LinksAsync("jd.dataset_id IN @Ids" + (direction is null ? "" : " AND jd.direction = @Direction"),
+        LinksAsync(_dialect.InList("jd.dataset_id", "Ids") + (direction is null ? "" : " AND jd.direction = @Direction"),
             datasetIds, direction, ct);
 
     /// <summary>Every dataset link of the given live jobs' head revisions.</summary>
     public Task<IReadOnlyList<LineageLink>> LinksOfJobsAsync(IReadOnlyCollection<long> jobIds, CancellationToken ct = default) =>
-        LinksAsync("j.id IN @Ids", jobIds, null, ct);
+        LinksAsync(_dialect.InList("j.id", "Ids"), jobIds, null, ct);
 
     private async Task<IReadOnlyList<LineageLink>> LinksAsync(string condition, IReadOnlyCollection<long> ids, DatasetDirection? direction,
         CancellationToken ct)

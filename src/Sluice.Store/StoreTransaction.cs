@@ -30,10 +30,15 @@ public sealed class StoreTransaction
     /// <summary>The job (deleted or not) with its head revision, locked until the transaction ends.</summary>
     public async Task<JobRecord?> LockJobAsync(string @namespace, string name)
     {
-        var row = await _connection.QuerySingleOrDefaultAsync<JobRow>(Command(
-            "SELECT " + JobRow.Columns + JobRow.From + " WHERE j.namespace = @Namespace AND j.name = @Name" + _dialect.ForUpdate,
+        // Lock the job row alone, then read it with its head: PostgreSQL re-checks a locked join against the
+        // row's newest version, which would drop a job whose head moved while we waited for the lock.
+        var jobId = await _connection.QuerySingleOrDefaultAsync<long?>(Command(
+            "SELECT id FROM jobs WHERE namespace = @Namespace AND name = @Name" + _dialect.ForUpdate,
             new { Namespace = @namespace, Name = name }));
-        return row?.ToRecord();
+        if (jobId is null) return null;
+        var row = await _connection.QuerySingleAsync<JobRow>(Command(
+            "SELECT " + JobRow.Columns + JobRow.From + " WHERE j.id = @Id", new { Id = jobId }));
+        return row.ToRecord();
     }
 
     /// <summary>Inserts the job row (revision 0, no head yet), creating its namespace on first use.</summary>

@@ -24,6 +24,9 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>An INSERT that overwrites <paramref name="updateColumns"/> when the unique key already exists.</summary>
     string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns);
 
+    /// <summary>"column is one of the list parameter": Dapper expands lists for MySQL and SQLite, Npgsql binds arrays.</summary>
+    string InList(string column, string parameter);
+
     bool IsUniqueViolation(Exception error);
 
     /// <summary>Deadlocks, serialization failures, busy databases: the transaction may simply be run again.</summary>

@@ -24,6 +24,8 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
         string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
 
+    public string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
     public bool IsUniqueViolation(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
 
     public bool IsTransient(Exception error) =>

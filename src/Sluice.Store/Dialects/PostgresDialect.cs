@@ -23,6 +23,8 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON CONFLICT ({conflictColumns}) DO UPDATE SET " +
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
 
+    public string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
     public bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public bool IsTransient(Exception error) =>

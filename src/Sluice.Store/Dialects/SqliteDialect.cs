@@ -34,6 +34,8 @@ internal sealed class SqliteDialect(string connectionString) : IStoreDialect
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
 
     // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+    public string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
     public bool IsUniqueViolation(Exception error) => error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 
     // SQLITE_BUSY and SQLITE_LOCKED.
