@@ -23,6 +23,7 @@ public static class Program
         }
         root.Subcommands.Add(LineageCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
 }
