@@ -24,6 +24,9 @@ public sealed record SluiceServerOptions
     /// </summary>
     public Uri? HttpListen { get; init; }
 
+    /// <summary>A platform config (fabrics, Kafka clusters) specs are validated against; null: no such checks.</summary>
+    public Sluice.Spec.V1.PlatformConfig? Platform { get; init; }
+
     /// <summary>Log to the console at this level and above (the benchmark and tests keep it at Warning).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Sluice.Cli.Client;
 using Sluice.Server;
+using Sluice.Spec;
+using Sluice.Spec.V1;
 
 namespace Sluice.Cli.Commands;
 
@@ -25,11 +27,30 @@ public static class ServerCommand
             Description = "HTTP/1.1 endpoint for REST/JSON, health and /openapi/v1.json (default: the port after --listen)",
             CustomParser = Formats.ParseUrl,
         };
-        var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON)") { database, listen, httpListen };
+        var platform = new Option<string?>("--platform")
+        {
+            Description = "Platform config (e.g. examples/platform.yaml): applies are checked against its fabrics and Kafka clusters",
+        };
+        var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON)") { database, listen, httpListen, platform };
         command.SetAction(async (parse, cancellation) =>
         {
+            PlatformConfig? platformConfig = null;
+            if (parse.GetValue(platform) is { } platformPath)
+            {
+                var loaded = SpecLoader.LoadPlatformFile(platformPath);
+                foreach (var problem in loaded.Diagnostics)
+                {
+                    Console.Error.WriteLine(problem.Format(platformPath));
+                }
+                if (loaded.HasErrors)
+                {
+                    return 2;
+                }
+                platformConfig = loaded.Value;
+            }
             var options = new SluiceServerOptions
             {
+                Platform = platformConfig,
                 Database = parse.GetRequiredValue(database),
                 Listen = parse.GetRequiredValue(listen),
                 HttpListen = parse.GetValue(httpListen),
