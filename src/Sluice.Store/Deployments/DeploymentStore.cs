@@ -353,9 +353,10 @@ public sealed class DeploymentStore : IAsyncDisposable
         if (shards.Count == 0) return [];
         await using var connection = await _sql.OpenAsync(ct);
         var rows = await connection.QueryAsync<DeploymentRow>(new CommandDefinition(
-            "SELECT " + DeploymentRow.Columns + " FROM deployments WHERE shard IN @Shards AND finished_at IS NULL AND next_attempt_at <= @Now " +
+            "SELECT " + DeploymentRow.Columns + " FROM deployments WHERE shard IN (" + string.Join(",", shards) + ") AND finished_at IS NULL " +
+            "AND next_attempt_at <= @Now " +
             "ORDER BY next_attempt_at, id LIMIT @Limit",
-            new { Shards = shards, Now = Micros.From(now), Limit = limit }, cancellationToken: ct));
+            new { Now = Micros.From(now), Limit = limit }, cancellationToken: ct));
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
