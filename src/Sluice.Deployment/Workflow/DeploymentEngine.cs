@@ -242,7 +242,8 @@ public sealed class DeploymentEngine(
         var artifact = renderer.Load(new RenderedArtifact(d.RenderedFormat, d.Rendered));
         var handle = await step.External(() => driver.SubmitAsync(new SubmitRequest(key, artifact, restore), ct));
         var outcome = step.Advance(DeploymentState.Observing, $"submitted {key} as {handle.RuntimeId}; restore: {restoreText}");
-        return outcome with { Next = outcome.Next with { Driver = handle.Driver, RuntimeId = handle.RuntimeId } };
+        // Attempt carries over: it counts the runs that died, so resubmissions stop at the limit.
+        return outcome with { Next = outcome.Next with { Driver = handle.Driver, RuntimeId = handle.RuntimeId, Attempt = d.Attempt } };
     }
 
     private async Task<Outcome> ObserveAsync(StepContext step, CancellationToken ct)

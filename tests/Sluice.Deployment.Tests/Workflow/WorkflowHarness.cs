@@ -27,6 +27,8 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         Commands = new DeploymentCommands(store, Specs);
     }
 
+    public static string RepositoryRoot { get; } = FindRoot();
+
     public static PlatformConfig Platform { get; } = LoadPlatform();
 
     public string Url { get; }
@@ -99,8 +101,6 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     public async Task<IReadOnlyList<DeploymentState>> EventStatesAsync(long id) => (await Store.EventsAsync(id)).Select(e => e.State).ToList();
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
-
-    public static string RepositoryRoot { get; } = FindRoot();
 
     private static string FindRoot()
     {
