@@ -1,3 +1,5 @@
+using Sluice.Store;
+
 namespace Sluice.Metadata;
 
 /// <summary>
@@ -9,4 +11,12 @@ namespace Sluice.Metadata;
 public sealed record CallerContext(string Actor, string Client)
 {
     public static CallerContext Anonymous(string client) => new("anonymous", client);
+
+    internal void Check()
+    {
+        if (string.IsNullOrWhiteSpace(Actor) || Actor.Length > StoreLimits.ActorLength)
+            throw new SpecValidationException("actor", "the caller's identity must be 1 to 256 characters");
+        if (Client is null || Client.Length > StoreLimits.ClientLength)
+            throw new SpecValidationException("client", "the client name must be at most 128 characters");
+    }
 }
