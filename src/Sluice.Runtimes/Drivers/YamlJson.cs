@@ -78,7 +78,9 @@ public static class YamlJson
             System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
             System.Text.Json.JsonValueKind.True => true,
             System.Text.Json.JsonValueKind.False => false,
-            System.Text.Json.JsonValueKind.Number => value.TryGetValue<long>(out var l) ? l : value.GetValue<double>(),
+            System.Text.Json.JsonValueKind.Number => long.TryParse(value.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+                ? l
+                : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture),
             _ => null,
         },
         _ => null,
