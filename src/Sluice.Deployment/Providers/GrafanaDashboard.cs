@@ -9,6 +9,9 @@ namespace Sluice.Deployment.Providers;
 /// <summary>A Grafana dashboard (JSON model, schemaVersion 39) of one job on one fabric, over a Prometheus data source.</summary>
 public static class GrafanaDashboard
 {
+    /// <summary>Bump when <see cref="Render"/> changes, so existing dashboards count as changed and are rewritten.</summary>
+    public const int ModelVersion = 1;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Stable per (fabric, job), at most 40 characters as Grafana requires.</summary>

@@ -8,6 +8,9 @@ namespace Sluice.Deployment.Providers;
 /// <summary>A Prometheus alerting rules file (one group) for a job's <c>observability.alerts</c>.</summary>
 public static class PrometheusAlertRules
 {
+    /// <summary>Bump when <see cref="Render"/> changes, so existing rule files count as changed and are rewritten.</summary>
+    public const int ModelVersion = 1;
+
     private static readonly ISerializer Yaml = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
 
     public static string GroupName(ResourceOwner owner) => $"sluice.{owner.Job.Namespace}.{owner.Job.Name}.{owner.Fabric}";

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Sluice.Spec.V1;
 
 namespace Sluice.Deployment.Providers.Local;
@@ -28,6 +29,7 @@ public sealed class LocalAlertRulesProvider(LocalProviderOptions options) : Loca
             },
             VirtualLocation: $"prometheus://rules/{PrometheusAlertRules.GroupName(owner)}",
             ArtifactPath: Path.Combine("alerts", owner.Job.Namespace, owner.Job.Name + ".rules.yaml"),
-            Content: PrometheusAlertRules.Render(request.Spec, owner, RuntimeOf(request.Spec)));
+            Content: () => PrometheusAlertRules.Render(request.Spec, owner, RuntimeOf(request.Spec)),
+            Fingerprint: $"{PrometheusAlertRules.ModelVersion}|{RuntimeOf(request.Spec)}|{request.Spec.Owner}|{Convert.ToBase64String(request.Spec.Observability.ToByteArray())}");
     }
 }

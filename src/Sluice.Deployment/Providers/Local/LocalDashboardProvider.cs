@@ -18,6 +18,7 @@ public sealed class LocalDashboardProvider(LocalProviderOptions options) : Local
             new Dictionary<string, string> { ["uid"] = uid },
             VirtualLocation: $"grafana://dashboards/{uid}",
             ArtifactPath: Path.Combine("dashboards", owner.Job.Namespace, owner.Job.Name + ".json"),
-            Content: GrafanaDashboard.Render(request.Spec, owner, RuntimeOf(request.Spec)));
+            Content: () => GrafanaDashboard.Render(request.Spec, owner, RuntimeOf(request.Spec)),
+            Fingerprint: $"{GrafanaDashboard.ModelVersion}|{RuntimeOf(request.Spec)}|{request.Spec.Description}");
     }
 }

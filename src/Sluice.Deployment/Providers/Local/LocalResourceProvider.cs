@@ -8,9 +8,16 @@ namespace Sluice.Deployment.Providers.Local;
 
 /// <summary>
 /// What a local provider makes of a request: attributes to record and, optionally, an artifact under the fabric's
-/// folder (<paramref name="Content"/> null makes it a directory, e.g. a state store's).
+/// folder. <paramref name="Content"/> is produced only when the artifact is written (null makes the artifact a
+/// directory, e.g. a state store's); <paramref name="Fingerprint"/> stands for the content when deciding whether
+/// anything changed, so an unchanged or in-memory resource never renders it.
 /// </summary>
-public sealed record LocalRendering(IReadOnlyDictionary<string, string> Attributes, string VirtualLocation, string? ArtifactPath = null, string? Content = null);
+public sealed record LocalRendering(
+    IReadOnlyDictionary<string, string> Attributes,
+    string VirtualLocation,
+    string? ArtifactPath = null,
+    Func<string>? Content = null,
+    string Fingerprint = "");
 
 /// <summary>
 /// The common part of the local providers: a record per resource (a JSON file under
@@ -63,7 +70,7 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
                 }
                 else
                 {
-                    WriteAtomically(artifact, rendering.Content);
+                    WriteAtomically(artifact, rendering.Content());
                 }
             }
             var location = artifact is null ? rendering.VirtualLocation : new Uri(artifact).AbsoluteUri;
@@ -166,7 +173,7 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
         {
             text.Append(key).Append('=').Append(value).Append('\n');
         }
-        text.Append(rendering.ArtifactPath).Append('\n').Append(rendering.Content);
+        text.Append(rendering.ArtifactPath).Append('\n').Append(rendering.Fingerprint);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
