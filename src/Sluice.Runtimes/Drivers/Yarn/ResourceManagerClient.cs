@@ -91,22 +91,41 @@ internal sealed class ResourceManagerClient(HttpClient http, Uri baseUri, YarnSa
     /// <summary>Size and modification time of a job package, which YARN checks when it localizes the package.</summary>
     public async Task<(long Size, long Timestamp)> StatPackageAsync(Uri package, CancellationToken cancellationToken)
     {
-        if (package.Scheme is not ("http" or "https"))
+        switch (package.Scheme)
         {
-            throw new NotSupportedException($"yarn.package.path: only http(s) packages can be checked for size and timestamp here; '{package.Scheme}://' (e.g. hdfs via WebHDFS) is not implemented");
+            case "http" or "https":
+                return await Run($"HEAD {package}", async ct =>
+                {
+                    using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, package), ct).ConfigureAwait(false);
+                    ThrowIfTransient(response, $"HEAD {package}");
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new RuntimeDriverException($"yarn.package.path: {package} answered {(int)response.StatusCode}");
+                    }
+                    var size = response.Content.Headers.ContentLength ?? throw new RuntimeDriverException($"yarn.package.path: {package} sent no Content-Length");
+                    var modified = response.Content.Headers.LastModified ?? throw new RuntimeDriverException($"yarn.package.path: {package} sent no Last-Modified");
+                    return (size, modified.ToUnixTimeMilliseconds());
+                }, pipeline, cancellationToken).ConfigureAwait(false);
+            case "hdfs" when options.WebHdfs.TryGetValue(package.Authority, out var webHdfs):
+                var status = new Uri(webHdfs, $"webhdfs/v1{package.AbsolutePath}?op=GETFILESTATUS");
+                return await Run($"GET {status}", async ct =>
+                {
+                    using var response = await http.GetAsync(status, ct).ConfigureAwait(false);
+                    ThrowIfTransient(response, $"GET {status}");
+                    var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new RuntimeDriverException($"yarn.package.path: WebHDFS {status} answered {(int)response.StatusCode} {RemoteMessage(text)}");
+                    }
+                    var file = JsonNode.Parse(text)?["FileStatus"];
+                    return (file?["length"]?.GetValue<long>() ?? throw new RuntimeDriverException($"yarn.package.path: WebHDFS gave no FileStatus.length for {package}"),
+                        file["modificationTime"]?.GetValue<long>() ?? throw new RuntimeDriverException($"yarn.package.path: WebHDFS gave no FileStatus.modificationTime for {package}"));
+                }, pipeline, cancellationToken).ConfigureAwait(false);
+            case "hdfs":
+                throw new ArgumentException($"yarn.package.path: no WebHDFS endpoint configured for HDFS authority '{package.Authority}' (YarnSamzaOptions.WebHdfs), needed to read the package's size and timestamp");
+            default:
+                throw new NotSupportedException($"yarn.package.path: '{package.Scheme}://' packages are not supported; use http(s):// or hdfs://");
         }
-        return await Run($"HEAD {package}", async ct =>
-        {
-            using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, package), ct).ConfigureAwait(false);
-            ThrowIfTransient(response, $"HEAD {package}");
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new RuntimeDriverException($"yarn.package.path: {package} answered {(int)response.StatusCode}");
-            }
-            var size = response.Content.Headers.ContentLength ?? throw new RuntimeDriverException($"yarn.package.path: {package} sent no Content-Length");
-            var modified = response.Content.Headers.LastModified ?? throw new RuntimeDriverException($"yarn.package.path: {package} sent no Last-Modified");
-            return (size, modified.ToUnixTimeMilliseconds());
-        }, pipeline, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<JsonObject?> SendAsync(HttpMethod method, string path, JsonObject? body, ResiliencePipeline strategy, CancellationToken cancellationToken, bool allowNotFound = false)

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Sluice.Runtimes.Drivers;
+using Sluice.Runtimes.Rendering;
+using Sluice.Runtimes.Tests.Compilers;
+using Sluice.Runtimes.Validation;
 
 namespace Sluice.Runtimes.Tests.Drivers.Kubernetes;
 
@@ -29,7 +31,11 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly Dictionary<(string Ns, string Name), Simulation> simulations = [];
     private readonly List<RecordedRequest> requests = [];
     private readonly CancellationTokenSource stop = new();
-    private readonly CrdSchemas schemas = CrdSchemas.Load();
+    private static readonly Dictionary<string, CustomResourceSchema> Schemas = new(StringComparer.Ordinal)
+    {
+        ["flinkdeployments"] = CustomResourceSchemaTests.FlinkDeployment,
+        ["flinkstatesnapshots"] = CustomResourceSchema.Load(Path.Combine(RepositoryPaths.Reference, "flink-operator", "flinkstatesnapshots.flink.apache.org-v1.yml"), "v1beta1"),
+    };
     private WebApplication? app;
     private Task? operatorLoop;
     private long resourceVersion = 1000;
@@ -357,7 +363,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         metadata["generation"] = 1L;
-        if (schemas.Validate(plural, obj) is { } invalid)
+        if (Invalid(plural, obj) is { } invalid)
         {
             return Status(422, "Invalid", $"{plural}.flink.apache.org \"{name}\" is invalid: {invalid}");
         }
@@ -368,7 +374,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     private IResult Update(string plural, string ns, string name, JsonObject existing, JsonObject updated)
     {
-        if (schemas.Validate(plural, updated) is { } invalid)
+        if (Invalid(plural, updated) is { } invalid)
         {
             return Status(422, "Invalid", $"{plural}.flink.apache.org \"{name}\" is invalid: {invalid}");
         }
@@ -583,6 +589,10 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Like the API server: the CRD's structural schema, checked on every write.</summary>
+    private static string? Invalid(string plural, JsonObject resource) =>
+        Schemas[plural].Validate(resource) is { Count: > 0 } violations ? string.Join("; ", violations) : null;
 
     private static IResult? Known(string plural) =>
         plural is "flinkdeployments" or "flinkstatesnapshots" ? null : Status(404, "NotFound", "the server could not find the requested resource");

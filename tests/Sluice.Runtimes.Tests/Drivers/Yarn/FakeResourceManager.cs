@@ -14,7 +14,8 @@ public enum YarnBehavior
 
 /// <summary>
 /// A YARN ResourceManager's REST API over real HTTP (<c>/ws/v1/cluster/apps</c>, new-application, app, state get/put,
-/// tag queries) with RemoteException error bodies, plus a package server answering HEAD with size and Last-Modified.
+/// tag queries) with RemoteException error bodies, plus a package server answering HEAD with size and Last-Modified
+/// and a WebHDFS GETFILESTATUS.
 /// Applications move NEW_SAVING → SUBMITTED → ACCEPTED → RUNNING; a package whose size or timestamp differs from
 /// the submission fails localization as YARN's would.
 /// </summary>
@@ -150,6 +151,18 @@ internal sealed class FakeResourceManager : IAsyncDisposable
             c.Response.Headers.LastModified = PackageModified.ToString("R", CultureInfo.InvariantCulture);
             return Results.Empty;
         });
+        web.MapGet("/webhdfs/v1/{**path}", (HttpContext c, string path) => c.Request.Query["op"] == "GETFILESTATUS"
+            ? Json(new JsonObject
+            {
+                ["FileStatus"] = new JsonObject
+                {
+                    ["length"] = PackageSize,
+                    ["modificationTime"] = PackageModified.ToUnixTimeMilliseconds(),
+                    ["pathSuffix"] = "",
+                    ["type"] = "FILE",
+                },
+            }, 200)
+            : Remote(400, "IllegalArgumentException", $"Invalid value for webhdfs parameter \"op\": {c.Request.Query["op"]}"));
         web.MapPost("/ws/v1/cluster/apps/new-application", () =>
         {
             lock (gate)

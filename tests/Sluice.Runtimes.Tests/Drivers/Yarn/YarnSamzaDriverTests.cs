@@ -200,9 +200,25 @@ public sealed class YarnSamzaDriverTests : IAsyncLifetime
         error = await Assert.ThrowsAsync<ArgumentException>(() => driver.SubmitAsync(new SubmitRequest(Samples.Key(1, Fabric), badMemory)));
         Assert.Contains("yarn.am.container.memory.mb", error.Message);
 
-        var hdfs = await Assert.ThrowsAsync<NotSupportedException>(() => driver.SubmitAsync(new SubmitRequest(Samples.Key(1, Fabric), Samples.Samza("hdfs://nn/packages/x.tar.gz"))));
-        Assert.Contains("yarn.package.path", hdfs.Message);
+        var hdfs = await Assert.ThrowsAsync<ArgumentException>(() => driver.SubmitAsync(new SubmitRequest(Samples.Key(1, Fabric), Samples.Samza("hdfs://nn:8020/packages/x.tar.gz"))));
+        Assert.StartsWith("yarn.package.path: no WebHDFS endpoint configured for HDFS authority 'nn:8020'", hdfs.Message);
         Assert.Empty(rm.Submissions);
+    }
+
+    [Fact]
+    public async Task An_hdfs_package_is_stated_through_webhdfs()
+    {
+        using var withWebHdfs = new YarnSamzaDriver(
+            [new Fabric { Name = Fabric, Samza = new SamzaFabric { ResourceManagerUrl = rm.Url } }],
+            new YarnSamzaOptions { WebHdfs = new Dictionary<string, Uri> { ["nn:8020"] = new(rm.Url) } });
+
+        var job = await withWebHdfs.SubmitAsync(new SubmitRequest(Samples.Key(1, Fabric), Samples.Samza("hdfs://nn:8020/packages/orders.tar.gz")));
+
+        var package = Assert.Single(rm.Submissions)["am-container-spec"]!["local-resources"]!["entry"]![0]!["value"]!;
+        Assert.Equal("hdfs://nn:8020/packages/orders.tar.gz", (string?)package["resource"]);
+        Assert.Equal(FakeResourceManager.PackageModified.ToUnixTimeMilliseconds(), (long)package["timestamp"]!);
+        Assert.Contains(rm.Requests, r => r.Path == "/webhdfs/v1/packages/orders.tar.gz" && r.Query == "?op=GETFILESTATUS");
+        await withWebHdfs.WaitUntilRunningAsync(job, Patience, Poll);
     }
 
     [Fact]
