@@ -35,14 +35,7 @@ public static class EdgesScenario
 
     private static async Task<TimeSpan> MeasureEdgesAsync(int jobs, string? folder, CancellationToken cancellationToken)
     {
-        var providerOptions = new LocalProviderOptions { Folder = folder };
-        IResourceProvider[] providers =
-        [
-            new LocalStateStoreProvider(providerOptions),
-            new LocalKafkaTopicProvider(providerOptions),
-            new LocalDashboardProvider(providerOptions),
-            new LocalAlertRulesProvider(providerOptions),
-        ];
+        var providers = LocalProviders.All(new LocalProviderOptions { Folder = folder });
         var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Folder = folder });
         var artifact = FlinkDeploymentArtifact.Parse("""
             apiVersion: flink.apache.org/v1beta1

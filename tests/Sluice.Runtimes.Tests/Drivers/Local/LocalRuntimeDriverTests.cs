@@ -1,6 +1,8 @@
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Faults;
+using Sluice.Runtimes.Rendering;
+using Sluice.Runtimes.Tests.Compilers;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Runtimes.Tests.Drivers.Local;
@@ -196,6 +198,18 @@ public sealed class LocalRuntimeDriverTests
     }
 
     [Fact]
+    public async Task A_crash_before_submitting_leaves_nothing()
+    {
+        var driver = Driver(faults: new FaultPlan { Crashes = [new CrashPoint("submit", 1, CrashTiming.BeforeEffect)] });
+
+        await Assert.ThrowsAsync<InjectedCrashException>(() => driver.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink())));
+
+        Assert.Empty(driver.Runs("local-a"));
+        await driver.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink()));
+        Assert.Single(driver.Runs("local-a"));
+    }
+
+    [Fact]
     public async Task With_a_folder_it_writes_what_it_runs_and_a_new_instance_sees_the_same_record()
     {
         using var temp = new TempFolder();
@@ -212,6 +226,7 @@ public sealed class LocalRuntimeDriverTests
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         Assert.Equal("FlinkDeployment", root["kind"].ToString());
         Assert.Equal("2", ((YamlMappingNode)((YamlMappingNode)root["spec"])["flinkConfiguration"])["taskmanager.numberOfTaskSlots"].ToString());
+        Assert.Empty(CustomResourceSchemaTests.FlinkDeployment.Validate(YamlJson.Parse(File.ReadAllText(yamlPath))!));
         var properties = File.ReadAllLines(Path.Combine(temp.Path, "local-a", "jobs", "payments", "fraud-scorer", "r4-a1.samza.properties"));
         Assert.Equal("job.name=orders-enricher", properties[0]);
         Assert.Contains("yarn.package.path=http://packages.example/orders-enricher.tar.gz", properties);
