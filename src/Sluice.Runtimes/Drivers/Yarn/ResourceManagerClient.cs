@@ -28,8 +28,6 @@ internal sealed class ResourceManagerClient(HttpClient http, Uri baseUri, YarnSa
 
     private readonly ResiliencePipeline once = new ResiliencePipelineBuilder().AddTimeout(options.RequestTimeout).Build();
 
-    public Uri BaseUri => baseUri;
-
     public async Task<IReadOnlyList<JsonObject>> AppsByTagAsync(string tag, CancellationToken cancellationToken)
     {
         var body = await SendAsync(HttpMethod.Get, $"ws/v1/cluster/apps?applicationTags={Uri.EscapeDataString(tag)}", null, pipeline, cancellationToken).ConfigureAwait(false);
