@@ -180,7 +180,7 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_request_that_times_out_is_retried()
     {
-        using var impatient = Driver(requestTimeout: TimeSpan.FromMilliseconds(300));
+        using var impatient = Driver(requestTimeout: TimeSpan.FromSeconds(1));
         api.DelayNext(1, TimeSpan.FromSeconds(5));
 
         var job = await impatient.SubmitAsync(Request(1));
@@ -196,7 +196,7 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
         api.Behaviors["orders-enricher"] = FlinkBehavior.NeverReady;
         var job = await driver.SubmitAsync(Request(1));
 
-        var error = await Assert.ThrowsAsync<RuntimeTimeoutException>(() => driver.WaitUntilRunningAsync(job, TimeSpan.FromMilliseconds(400), Poll));
+        var error = await Assert.ThrowsAsync<RuntimeTimeoutException>(() => driver.WaitUntilRunningAsync(job, TimeSpan.FromSeconds(1), Poll));
 
         Assert.Equal(RuntimeJobState.Starting, error.LastObservation!.State);
         Assert.Contains("jobManager=DEPLOYING", error.LastObservation.NativeState);

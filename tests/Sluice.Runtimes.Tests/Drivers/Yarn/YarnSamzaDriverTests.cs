@@ -156,7 +156,7 @@ public sealed class YarnSamzaDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_request_that_times_out_is_retried()
     {
-        using var impatient = Driver(requestTimeout: TimeSpan.FromMilliseconds(300));
+        using var impatient = Driver(requestTimeout: TimeSpan.FromSeconds(1));
         rm.DelayNext(1, TimeSpan.FromSeconds(5));
 
         await impatient.SubmitAsync(Request(1));
@@ -171,7 +171,7 @@ public sealed class YarnSamzaDriverTests : IAsyncLifetime
         rm.Behaviors["orders-enricher"] = YarnBehavior.NeverReady;
         var job = await driver.SubmitAsync(Request(1));
 
-        var error = await Assert.ThrowsAsync<RuntimeTimeoutException>(() => driver.WaitUntilRunningAsync(job, TimeSpan.FromMilliseconds(400), Poll));
+        var error = await Assert.ThrowsAsync<RuntimeTimeoutException>(() => driver.WaitUntilRunningAsync(job, TimeSpan.FromSeconds(1), Poll));
 
         Assert.Equal("ACCEPTED/UNDEFINED", error.LastObservation!.NativeState);
     }
