@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,6 @@ public enum FlinkBehavior
 {
     Normal,
     NeverReady,
-    FailAfterRunning,
 }
 
 /// <summary>
@@ -30,6 +30,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
     private readonly Dictionary<(string Plural, string Ns, string Name), JsonObject> objects = [];
     private readonly Dictionary<(string Ns, string Name), Simulation> simulations = [];
     private readonly List<RecordedRequest> requests = [];
+    private readonly HashSet<string> failing = [];
     private readonly CancellationTokenSource stop = new();
     private static readonly Dictionary<string, CustomResourceSchema> Schemas = new(StringComparer.Ordinal)
     {
@@ -47,9 +48,18 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    public Dictionary<string, FlinkBehavior> Behaviors { get; } = [];
+    public ConcurrentDictionary<string, FlinkBehavior> Behaviors { get; } = new();
 
     public bool FailSnapshots { get; set; }
+
+    /// <summary>Makes the running job of a deployment fail, as a job does after running a while.</summary>
+    public void FailJob(string name)
+    {
+        lock (gate)
+        {
+            failing.Add(name);
+        }
+    }
 
     /// <summary>What each deployment restored from when the operator last deployed it (null: empty state).</summary>
     public Dictionary<string, List<string?>> RestoredFrom { get; } = [];
@@ -519,7 +529,7 @@ internal sealed class FakeKubernetesApi : IAsyncDisposable
                 status["lifecycleState"] = "STABLE";
                 status["reconciliationStatus"]!["lastStableSpec"] = deployment["spec"]!.ToJsonString();
                 break;
-            case 8 when behavior == FlinkBehavior.FailAfterRunning:
+            case > 3 when Text(jobStatus["state"]) == "RUNNING" && failing.Remove(key.Name):
                 jobStatus["state"] = "FAILED";
                 status["lifecycleState"] = "FAILED";
                 status["error"] = """{"type":"org.apache.flink.runtime.JobException","message":"Recovery is suppressed by NoRestartBackoffTimeStrategy"}""";

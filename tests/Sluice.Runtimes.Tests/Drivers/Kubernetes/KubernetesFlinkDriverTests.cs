@@ -49,7 +49,10 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
     [Fact]
     public async Task Submit_server_side_applies_the_deployment_in_the_fabrics_namespace_and_it_becomes_running()
     {
+        api.Behaviors["orders-enricher"] = FlinkBehavior.NeverReady;
         var job = await driver.SubmitAsync(Request(1));
+        Assert.Equal(RuntimeJobState.Starting, (await driver.ObserveAsync(job)).State);
+        api.Behaviors["orders-enricher"] = FlinkBehavior.Normal;
 
         Assert.Equal($"{Namespace}/orders-enricher", job.RuntimeId);
         var apply = Assert.Single(api.Requests, r => r.Method == "PATCH");
@@ -62,10 +65,8 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
         Assert.Equal("payments/orders-enricher", (string?)stored["metadata"]!["annotations"]![KubernetesFlinkDriver.JobAnnotation]);
         Assert.Equal("running", (string?)stored["spec"]!["job"]!["state"]);
 
-        var seen = new List<RuntimeJobState>();
-        var running = await driver.WaitForAsync(job, o => { seen.Add(o.State); return o.State == RuntimeJobState.Running; }, Patience, Poll);
+        var running = await driver.WaitUntilRunningAsync(job, Patience, Poll);
         Assert.Contains("lifecycleState=STABLE jobStatus=RUNNING", running.NativeState);
-        Assert.Equal(RuntimeJobState.Starting, seen[0]);
     }
 
     [Fact]
@@ -133,6 +134,7 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_savepoint_of_a_job_that_is_not_running_is_refused()
     {
+        api.Behaviors["orders-enricher"] = FlinkBehavior.NeverReady;
         var job = await driver.SubmitAsync(Request(1));
 
         var error = await Assert.ThrowsAsync<RuntimeDriverException>(() => driver.SavepointAsync(job, "sp-1"));
@@ -181,6 +183,7 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
     public async Task A_request_that_times_out_is_retried()
     {
         using var impatient = Driver(requestTimeout: TimeSpan.FromSeconds(1));
+        api.Behaviors["orders-enricher"] = FlinkBehavior.NeverReady;
         api.DelayNext(1, TimeSpan.FromSeconds(5));
 
         var job = await impatient.SubmitAsync(Request(1));
@@ -205,9 +208,9 @@ public sealed class KubernetesFlinkDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_job_that_fails_after_running_is_observed_failed_with_the_operators_error()
     {
-        api.Behaviors["orders-enricher"] = FlinkBehavior.FailAfterRunning;
         var job = await driver.SubmitAsync(Request(1));
         await driver.WaitUntilRunningAsync(job, Patience, Poll);
+        api.FailJob("orders-enricher");
 
         var failed = await driver.WaitForAsync(job, o => o.State == RuntimeJobState.Failed, Patience, Poll);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -9,7 +10,6 @@ public enum YarnBehavior
 {
     Normal,
     NeverReady,
-    FailAfterRunning,
 }
 
 /// <summary>
@@ -29,6 +29,7 @@ internal sealed class FakeResourceManager : IAsyncDisposable
     private readonly HashSet<string> issued = [];
     private readonly Dictionary<string, App> apps = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> requests = [];
+    private readonly HashSet<string> failing = [];
     private readonly CancellationTokenSource stop = new();
     private WebApplication? app;
     private Task? scheduler;
@@ -42,7 +43,16 @@ internal sealed class FakeResourceManager : IAsyncDisposable
 
     public string PackageUrl(string job) => $"{Url}/packages/{job}.tar.gz";
 
-    public Dictionary<string, YarnBehavior> Behaviors { get; } = [];
+    public ConcurrentDictionary<string, YarnBehavior> Behaviors { get; } = new();
+
+    /// <summary>Makes the running application of a Samza job fail, as a job does after running a while.</summary>
+    public void FailJob(string jobName)
+    {
+        lock (gate)
+        {
+            failing.Add(jobName);
+        }
+    }
 
     /// <summary>Fail the next submission after the RM accepted it, as if its answer were lost.</summary>
     public bool LoseNextSubmitAnswer { get; set; }
@@ -281,8 +291,8 @@ internal sealed class FakeResourceManager : IAsyncDisposable
             a.Finish("KILLED", "KILLED", diagnostics);
             return;
         }
-        var behavior = Behaviors.GetValueOrDefault(a.Name.Split('_')[0]);
-        a.Phase++;
+        var job = a.Name.Split('_')[0];
+        var behavior = Behaviors.GetValueOrDefault(job);
         switch (a.State)
         {
             case "NEW_SAVING":
@@ -300,9 +310,8 @@ internal sealed class FakeResourceManager : IAsyncDisposable
             case "ACCEPTED":
                 a.State = "RUNNING";
                 a.Diagnostics = "";
-                a.RunningSincePhase = a.Phase;
                 break;
-            case "RUNNING" when behavior == YarnBehavior.FailAfterRunning && a.Phase - a.RunningSincePhase >= 5:
+            case "RUNNING" when failing.Remove(job):
                 a.Finish("FAILED", "FAILED", "Application application failed 2 times due to AM Container exited with exitCode: 1. SamzaException: org.apache.kafka.common.errors.TopicAuthorizationException");
                 break;
         }
@@ -355,10 +364,6 @@ internal sealed class FakeResourceManager : IAsyncDisposable
         public string Diagnostics { get; set; } = "";
 
         public string? KillRequested { get; set; }
-
-        public int Phase { get; set; }
-
-        public int RunningSincePhase { get; set; }
 
         public long FinishedTime { get; private set; }
 

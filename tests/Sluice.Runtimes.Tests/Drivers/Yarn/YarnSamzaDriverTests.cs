@@ -179,9 +179,9 @@ public sealed class YarnSamzaDriverTests : IAsyncLifetime
     [Fact]
     public async Task A_job_that_fails_after_running_is_observed_failed_with_the_diagnostics()
     {
-        rm.Behaviors["orders-enricher"] = YarnBehavior.FailAfterRunning;
         var job = await driver.SubmitAsync(Request(1));
         await driver.WaitUntilRunningAsync(job, Patience, Poll);
+        rm.FailJob("orders-enricher");
 
         var failed = await driver.WaitForAsync(job, o => o.State == RuntimeJobState.Failed, Patience, Poll);
 
