@@ -15,6 +15,15 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Options.Add(Client.ServerConnection.ServerOption);
+        foreach (var command in JobCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+        root.Subcommands.Add(LineageCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
 }
