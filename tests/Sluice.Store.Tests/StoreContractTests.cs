@@ -243,6 +243,7 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
                 reads: [topic], writes: [$"kafka://bulk/{ns}-out-{i}"], fabrics: ["us-east-1a"]))).ToList();
 
         Assert.Equal(1500, await Store.SeedJobsAsync(jobs, "bench", "test", T0));
+        await Store.AnalyzeAsync();
 
         var readers = await Store.ListJobsAsync(new JobQuery { ReadsDataset = topic, Limit = 2000 });
         Assert.Equal(1500, readers.Count);
