@@ -1,0 +1,108 @@
+using System.Text;
+using Sluice.Spec.V1;
+using Sluice.Sql.Analysis;
+using Sluice.Sql.Syntax;
+
+namespace Sluice.Sql;
+
+public sealed record TranspileOptions
+{
+    /// <summary>The JobSpec name; defaults to the source file's name made a DNS-1123 label.</summary>
+    public string? Name { get; init; }
+
+    public string Namespace { get; init; } = "default";
+
+    public string? Owner { get; init; }
+}
+
+/// <summary>A transpiled script: the JobSpec (null when there are errors), what the analysis found, and all diagnostics.</summary>
+public sealed record TranspileResult(JobSpec? Spec, SqlAnalysis Analysis, IReadOnlyList<SqlDiagnostic> Diagnostics, SourceText Source)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    public IEnumerable<SqlDiagnostic> Errors => Diagnostics.Where(d => d.IsError);
+
+    public string FormatDiagnostics() => string.Join("\n", Diagnostics.Select(d => d.Format(Source)));
+}
+
+/// <summary>
+/// The one entry point: a Flink SQL or Beam SQL script in, the canonical JobSpec out. The platform, not the user,
+/// works out sources, sinks, state, UDFs and settings; the script itself is kept as the job's artifact.
+/// </summary>
+public static class SqlTranspiler
+{
+    public static TranspileResult Transpile(string script, string sourceName, SqlDialect dialect, TranspileOptions? options = null)
+    {
+        options ??= new TranspileOptions();
+        if (dialect == SqlDialect.Unspecified)
+        {
+            dialect = SqlDialectDetector.Detect(script);
+        }
+        var source = new SourceText(script, sourceName);
+        var parsed = Parser.Parse(source, dialect);
+        var diagnostics = parsed.Diagnostics.ToList();
+        var (analysis, settings) = SqlAnalyzer.Analyze(parsed.Script, diagnostics);
+        if (analysis.JobStatements == 0 && !parsed.HasErrors)
+        {
+            diagnostics.Add(SqlDiagnostic.Warning(source.PositionOf(0),
+                "the script has no INSERT, CREATE TABLE … AS or query: it declares objects but runs nothing"));
+        }
+        var spec = BuildSpec(script, sourceName, dialect, options, analysis);
+        FlinkSettings.Apply(settings, spec, analysis, source, dialect == SqlDialect.BeamSql, diagnostics);
+        diagnostics.Sort((a, b) => a.Position.Offset.CompareTo(b.Position.Offset));
+        var ok = !diagnostics.Any(d => d.IsError);
+        return new TranspileResult(ok ? spec : null, analysis, diagnostics, source);
+    }
+
+    private static JobSpec BuildSpec(string script, string sourceName, SqlDialect dialect, TranspileOptions options, SqlAnalysis analysis)
+    {
+        var beam = dialect == SqlDialect.BeamSql;
+        var spec = new JobSpec
+        {
+            Name = options.Name ?? ToDnsLabel(Path.GetFileNameWithoutExtension(sourceName)),
+            Namespace = options.Namespace,
+            Owner = options.Owner ?? "",
+            Description = $"{(beam ? "Beam SQL" : "Flink SQL")} script {Path.GetFileName(sourceName)}",
+            Runtime = beam ? Runtime.Any : Runtime.Flink,
+            Artifact = new Artifact
+            {
+                Sql = new SqlArtifact { Dialect = dialect, Script = script },
+            },
+            State = new State { Stateful = analysis.Stateful },
+            Upgrade = new UpgradePolicy { Mode = analysis.Stateful ? UpgradeMode.Savepoint : UpgradeMode.Stateless },
+        };
+        foreach (var function in analysis.Functions)
+        {
+            var sqlFunction = new SqlFunction { Name = function.Name, ClassName = function.ClassName, Language = function.Language };
+            sqlFunction.Jars.AddRange(function.Jars);
+            spec.Artifact.Sql.Functions.Add(sqlFunction);
+        }
+        spec.Artifact.Sql.StatefulOperators.AddRange(analysis.StatefulKinds);
+        spec.Sources.AddRange(analysis.Sources.Select(s => s.Dataset));
+        spec.Sinks.AddRange(analysis.Sinks.Select(s => s.Dataset));
+        return spec;
+    }
+
+    /// <summary>`01_Create Table.sql` → `01-create-table`: lower case, runs of other characters become one '-', at most 63.</summary>
+    public static string ToDnsLabel(string name)
+    {
+        var label = new StringBuilder(name.Length);
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                label.Append(c);
+            }
+            else if (label.Length > 0 && label[^1] != '-')
+            {
+                label.Append('-');
+            }
+        }
+        var text = label.ToString().Trim('-');
+        if (text.Length > 63)
+        {
+            text = text[..63].TrimEnd('-');
+        }
+        return text.Length == 0 ? "sql-job" : text;
+    }
+}
