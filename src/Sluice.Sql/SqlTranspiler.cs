@@ -1,4 +1,5 @@
 using System.Text;
+using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Sql.Analysis;
 using Sluice.Sql.Syntax;
@@ -15,8 +16,16 @@ public sealed record TranspileOptions
     public string? Owner { get; init; }
 }
 
-/// <summary>A transpiled script: the JobSpec (null when there are errors), what the analysis found, and all diagnostics.</summary>
-public sealed record TranspileResult(JobSpec? Spec, SqlAnalysis Analysis, IReadOnlyList<SqlDiagnostic> Diagnostics, SourceText Source)
+/// <summary>
+/// A transpiled script: the JobSpec (null when the script has errors), what the analysis found, the script's
+/// diagnostics, and what <see cref="SpecValidator"/> says about the JobSpec.
+/// </summary>
+public sealed record TranspileResult(
+    JobSpec? Spec,
+    SqlAnalysis Analysis,
+    IReadOnlyList<SqlDiagnostic> Diagnostics,
+    IReadOnlyList<Diagnostic> Validation,
+    SourceText Source)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 
@@ -44,14 +53,18 @@ public static class SqlTranspiler
         var (analysis, settings) = SqlAnalyzer.Analyze(parsed.Script, diagnostics);
         if (analysis.JobStatements == 0 && !parsed.HasErrors)
         {
-            diagnostics.Add(SqlDiagnostic.Warning(source.PositionOf(0),
+            var first = parsed.Script.Statements.Count > 0 ? parsed.Script.Statements[0].At : 0;
+            diagnostics.Add(SqlDiagnostic.Warning(source.PositionOf(first),
                 "the script has no INSERT, CREATE TABLE … AS or query: it declares objects but runs nothing"));
         }
         var spec = BuildSpec(script, sourceName, dialect, options, analysis);
         FlinkSettings.Apply(settings, spec, analysis, source, dialect == SqlDialect.BeamSql, diagnostics);
         diagnostics.Sort((a, b) => a.Position.Offset.CompareTo(b.Position.Offset));
-        var ok = !diagnostics.Any(d => d.IsError);
-        return new TranspileResult(ok ? spec : null, analysis, diagnostics, source);
+        if (diagnostics.Any(d => d.IsError))
+        {
+            return new TranspileResult(null, analysis, diagnostics, [], source);
+        }
+        return new TranspileResult(spec, analysis, diagnostics, SpecValidator.Validate(spec), source);
     }
 
     private static JobSpec BuildSpec(string script, string sourceName, SqlDialect dialect, TranspileOptions options, SqlAnalysis analysis)

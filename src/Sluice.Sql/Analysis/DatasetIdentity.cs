@@ -95,12 +95,12 @@ public static class DatasetIdentities
         {
             return IdentityResult.Fail($"jdbc table {table} needs both 'url' and 'table-name'");
         }
-        var (system, cluster, database) = ParseJdbcUrl(url);
-        return IdentityResult.Of(new DatasetIdentity(system, cluster, Join(database, tableName), format, true));
+        var (_, cluster, database) = ParseJdbcUrl(url);
+        return IdentityResult.Of(new DatasetIdentity("jdbc", cluster, Join(database, tableName), format, true));
     }
 
     /// <summary>`jdbc:mysql://h:3306/db?x` → (mysql, h:3306, db); Oracle's `@host:port:sid` and `@//host:port/svc` too.</summary>
-    public static (string System, string Cluster, string Database) ParseJdbcUrl(string url)
+    public static (string Engine, string Cluster, string Database) ParseJdbcUrl(string url)
     {
         var rest = url.StartsWith("jdbc:", StringComparison.OrdinalIgnoreCase) ? url[5..] : url;
         var query = rest.IndexOfAny(['?', ';']);
@@ -152,18 +152,18 @@ public static class DatasetIdentities
         {
             return IdentityResult.Fail($"filesystem table {table} has no 'path'");
         }
-        var (system, cluster, name) = SplitPath(path.Trim());
-        return IdentityResult.Of(new DatasetIdentity(system, cluster, name, format, true));
+        var (scheme, authority, name) = SplitPath(path.Trim());
+        return IdentityResult.Of(new DatasetIdentity("filesystem", $"{scheme}://{authority}", name, format, true));
     }
 
-    /// <summary>`s3://bucket/a/b` → (s3, bucket, a/b); a bare `/tmp/x` is (file, localhost, tmp/x).</summary>
-    public static (string System, string Cluster, string Name) SplitPath(string path)
+    /// <summary>`s3a://bucket/a/b` → (s3, bucket, a/b); a bare `/tmp/x` is (file, "", tmp/x).</summary>
+    public static (string Scheme, string Authority, string Name) SplitPath(string path)
     {
         var schemeEnd = path.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
         {
             var local = path.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? path[5..] : path;
-            return ("file", "localhost", local.TrimStart('/'));
+            return ("file", "", local.TrimStart('/'));
         }
         var scheme = path[..schemeEnd].ToLowerInvariant() switch
         {
@@ -174,7 +174,7 @@ public static class DatasetIdentities
         var slash = rest.IndexOf('/');
         var authority = slash < 0 ? rest : rest[..slash];
         var name = slash < 0 ? "" : rest[(slash + 1)..].TrimEnd('/');
-        return (scheme, authority.Length == 0 ? "localhost" : authority, name);
+        return (scheme, authority, name);
     }
 
     private static IdentityResult Kinesis(string table, IReadOnlyDictionary<string, string> options, string format)
@@ -215,7 +215,8 @@ public static class DatasetIdentities
 
     private static IdentityResult Elasticsearch(string table, string connector, IReadOnlyDictionary<string, string> options, string format)
     {
-        var system = connector.StartsWith("opensearch", StringComparison.Ordinal) ? "opensearch" : "elasticsearch";
+        // OpenSearch speaks the Elasticsearch API; an index on a host is the same kind of dataset.
+        const string system = "elasticsearch";
         var hosts = Get(options, "hosts");
         var index = Get(options, "index");
         if (hosts is null || index is null)
@@ -266,7 +267,7 @@ public static class DatasetIdentities
     /// <summary>Flink CDC sources name the database server's own table, so lineage meets the JDBC sinks of the same table.</summary>
     private static IdentityResult Cdc(string table, string connector, IReadOnlyDictionary<string, string> options, string format)
     {
-        var system = connector[..^"-cdc".Length] switch
+        var engine = connector[..^"-cdc".Length] switch
         {
             "postgres" => "postgresql",
             "tidb" => "mysql",
@@ -279,10 +280,10 @@ public static class DatasetIdentities
         {
             return IdentityResult.Fail($"{connector} table {table} needs 'hostname', 'database-name' and 'table-name'");
         }
-        var port = Get(options, "port") ?? DefaultPort(system);
+        var port = Get(options, "port") ?? DefaultPort(engine);
         var schema = Get(options, "schema-name");
         var cluster = port is null ? host : $"{host}:{port}";
-        return IdentityResult.Of(new DatasetIdentity(system, cluster, Join(database, Join(schema ?? "", tableName)), format, true));
+        return IdentityResult.Of(new DatasetIdentity("jdbc", cluster, Join(database, Join(schema ?? "", tableName)), format, true));
     }
 
     private static IdentityResult Doris(string table, string connector, IReadOnlyDictionary<string, string> options, string format)
@@ -302,7 +303,7 @@ public static class DatasetIdentities
         var path = Get(options, "path") ?? Get(options, "table-path") ?? Get(options, "warehouse");
         return path is null
             ? IdentityResult.Fail($"{connector} table {table} needs 'path' (or is declared in a {connector} catalog)")
-            : IdentityResult.Of(new DatasetIdentity(connector, SplitPath(path).Cluster, SplitPath(path).Name, format, true));
+            : IdentityResult.Of(new DatasetIdentity(connector, $"{SplitPath(path).Scheme}://{SplitPath(path).Authority}", SplitPath(path).Name, format, true));
     }
 
     private static IdentityResult Require(string table, string system, IReadOnlyDictionary<string, string> options, string clusterKey, string nameKey,
@@ -332,8 +333,8 @@ public static class DatasetIdentities
                 {
                     return IdentityResult.Fail($"jdbc catalog {catalog.Name} has no 'base-url'");
                 }
-                var (system, cluster, _) = ParseJdbcUrl(url);
-                return IdentityResult.Of(new DatasetIdentity(system, cluster, name, "", true));
+                var (_, cluster, _) = ParseJdbcUrl(url);
+                return IdentityResult.Of(new DatasetIdentity("jdbc", cluster, name, "", true));
             }
             case "hive":
                 return IdentityResult.Of(new DatasetIdentity("hive", Option("hive.metastore.uris") is { } uris ? NormalizeHosts(StripScheme(uris)) : catalog.Name, name, "", true),
@@ -347,7 +348,7 @@ public static class DatasetIdentities
                         $"catalog {catalog.Name} names no 'uri' or 'warehouse'; the cluster is the catalog's name");
                 }
                 var cluster = location.Contains("://", StringComparison.Ordinal) && !location.StartsWith("jdbc:", StringComparison.Ordinal)
-                    ? $"{SplitPath(location).Cluster}/{SplitPath(location).Name}".TrimEnd('/')
+                    ? $"{SplitPath(location).Scheme}://{SplitPath(location).Authority}/{SplitPath(location).Name}".TrimEnd('/')
                     : StripScheme(location);
                 return IdentityResult.Of(new DatasetIdentity(type, cluster, name, "", true));
             }

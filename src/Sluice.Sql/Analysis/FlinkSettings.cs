@@ -31,6 +31,9 @@ public static class FlinkSettings
             string? error = null;
             var target = key switch
             {
+                // State settings of a job without state have no home in the JobSpec; they stay visible as overrides.
+                "table.exec.state.ttl" or "state.backend" or "state.backend.type" when !State(spec).Stateful =>
+                    Set(() => spec.Overrides["flink." + key] = value, "overrides[flink." + key + "]"),
                 "parallelism.default" or "table.exec.resource.default-parallelism" when TryPositive(value, out var p) =>
                     Set(() => Resources(spec).Parallelism = p, "resources.parallelism"),
                 "pipeline.max-parallelism" when TryPositive(value, out var max) =>

@@ -1,3 +1,4 @@
+using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Sql.Syntax;
 
@@ -6,7 +7,7 @@ namespace Sluice.Sql.Analysis;
 /// <summary>A dataset the job reads or writes: the table as the script names it and the real dataset behind it.</summary>
 public sealed record SqlDataset(string Table, Dataset Dataset, bool Durable, SqlPosition DeclaredAt)
 {
-    public string Uri => $"{Dataset.System}://{Dataset.Cluster}/{Dataset.Name.TrimStart('/')}";
+    public string Uri => DatasetUri.Of(Dataset);
 }
 
 /// <summary>An operator that keeps state, where it is, and what it is (e.g. `window aggregation` / `TUMBLE`).</summary>

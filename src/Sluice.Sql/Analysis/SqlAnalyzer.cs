@@ -429,7 +429,8 @@ public sealed partial class SqlAnalyzer
     {
         var context = new WalkContext(recording: true, _catalog.CurrentCatalog, _catalog.CurrentDatabase);
         WalkQuery(query, context, Scope.Empty);
-        foreach (var op in context.Operators)
+        // A view or CTE used twice is walked twice; each operator is still one operator.
+        foreach (var op in context.Operators.DistinctBy(o => (o.Kind, o.Position.Offset)))
         {
             _analysis.StatefulOperators.Add(op);
         }
