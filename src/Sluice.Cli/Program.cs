@@ -15,6 +15,7 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(SqlCommands.Create());
         return root;
     }
 }
