@@ -50,7 +50,13 @@ public static class SqlTranspiler
         var source = new SourceText(script, sourceName);
         var parsed = Parser.Parse(source, dialect);
         var diagnostics = parsed.Diagnostics.ToList();
-        var (analysis, settings) = SqlAnalyzer.Analyze(parsed.Script, diagnostics);
+        // Syntax errors come first: names a broken statement would have declared would only add follow-on errors.
+        var analysisDiagnostics = new List<SqlDiagnostic>();
+        var (analysis, settings) = SqlAnalyzer.Analyze(parsed.Script, analysisDiagnostics);
+        if (!parsed.HasErrors)
+        {
+            diagnostics.AddRange(analysisDiagnostics);
+        }
         if (analysis.JobStatements == 0 && !parsed.HasErrors)
         {
             var first = parsed.Script.Statements.Count > 0 ? parsed.Script.Statements[0].At : 0;

@@ -99,9 +99,18 @@ public sealed partial class Parser
                     left = new IsExpr(left, negated, "DISTINCT FROM", ParseAdditive(), token.Start);
                     continue;
                 }
+                if (Current.IsName && TextOf(Current).Equals("JSON", StringComparison.OrdinalIgnoreCase))
+                {
+                    Advance();
+                    var kind = Current.IsName && TextOf(Current).ToUpperInvariant() is "VALUE" or "SCALAR" or "ARRAY" or "OBJECT"
+                        ? " " + TextOf(Advance()).ToUpperInvariant()
+                        : "";
+                    left = new IsExpr(left, negated, "JSON" + kind, null, token.Start);
+                    continue;
+                }
                 var test = Current.Kind == TokenKind.Word && Current.Keyword is Keyword.Null or Keyword.True or Keyword.False or Keyword.Unknown
                     ? Keywords.Spell(Advance().Keyword)
-                    : throw Error("NULL, TRUE, FALSE, UNKNOWN or DISTINCT FROM after IS");
+                    : throw Error("NULL, TRUE, FALSE, UNKNOWN, JSON or DISTINCT FROM after IS");
                 left = new IsExpr(left, negated, test, null, token.Start);
                 continue;
             }

@@ -268,11 +268,14 @@ public sealed partial class Parser
         Expect(TokenKind.RightParen);
     }
 
+    /// <summary>Flink only runs NOT ENFORCED keys; a key written without it is kept, with a warning.</summary>
     private void ExpectNotEnforced()
     {
         if (!At(Keyword.Not))
         {
-            throw Error("NOT ENFORCED (Flink only accepts primary keys that are not enforced)");
+            _diagnostics.Add(SqlDiagnostic.Warning(_source.PositionOf(_tokens[_index - 1].End),
+                "PRIMARY KEY without NOT ENFORCED: Flink rejects enforced keys; write PRIMARY KEY … NOT ENFORCED"));
+            return;
         }
         Advance();
         Expect(Keyword.Enforced, "ENFORCED after NOT");
