@@ -182,11 +182,11 @@ public static class DatasetIdentities
         var arn = Get(options, "stream.arn");
         if (arn is not null)
         {
-            // arn:aws:kinesis:<region>:<account>:stream/<name>
+            // arn:aws:kinesis:<region>:<account>:stream/<name>; the cluster is the region, as with 'aws.region'.
             var parts = arn.Split(':');
             if (parts.Length >= 6 && parts[5].StartsWith("stream/", StringComparison.Ordinal))
             {
-                return IdentityResult.Of(new DatasetIdentity("kinesis", $"{parts[4]}/{parts[3]}", parts[5]["stream/".Length..], format, true));
+                return IdentityResult.Of(new DatasetIdentity("kinesis", parts[3], parts[5]["stream/".Length..], format, true));
             }
             return IdentityResult.Fail($"kinesis table {table} has a 'stream.arn' that is not a stream ARN: {arn}");
         }
@@ -230,6 +230,7 @@ public static class DatasetIdentities
 
     private static IdentityResult Iceberg(string table, IReadOnlyDictionary<string, string> options, string format)
     {
+        // The same metastore or warehouse a Flink/Beam iceberg catalog names, so both routes give one identity.
         var cluster = Get(options, "uri") ?? Get(options, "warehouse") ?? Get(options, "catalog-name");
         if (cluster is null)
         {
@@ -237,7 +238,7 @@ public static class DatasetIdentities
         }
         var database = Get(options, "catalog-database") ?? "default";
         var name = Get(options, "catalog-table") ?? table.Split('.')[^1];
-        return IdentityResult.Of(new DatasetIdentity("iceberg", StripScheme(cluster), $"{database}.{name}", format, true));
+        return IdentityResult.Of(new DatasetIdentity("iceberg", cluster.TrimEnd('/'), $"{database}.{name}", format, true));
     }
 
     private static IdentityResult MongoDb(string table, IReadOnlyDictionary<string, string> options, string format)
@@ -347,10 +348,8 @@ public static class DatasetIdentities
                     return IdentityResult.Of(new DatasetIdentity(type, catalog.Name, name, "", true),
                         $"catalog {catalog.Name} names no 'uri' or 'warehouse'; the cluster is the catalog's name");
                 }
-                var cluster = location.Contains("://", StringComparison.Ordinal) && !location.StartsWith("jdbc:", StringComparison.Ordinal)
-                    ? $"{SplitPath(location).Scheme}://{SplitPath(location).Authority}/{SplitPath(location).Name}".TrimEnd('/')
-                    : StripScheme(location);
-                return IdentityResult.Of(new DatasetIdentity(type, cluster, name, "", true));
+                // The catalog's metastore or warehouse as written, as the iceberg connector's 'uri'/'warehouse' is.
+                return IdentityResult.Of(new DatasetIdentity(type, location.TrimEnd('/'), name, "", true));
             }
         }
     }

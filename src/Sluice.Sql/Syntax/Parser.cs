@@ -73,7 +73,7 @@ public sealed partial class Parser
             {
                 var statement = ParseStatement();
                 statements.Add(statement);
-                if (statement is not StatementSetStatement)
+                if (statement is not (StatementSetStatement or ExplainStatement { Explained: StatementSetStatement }))
                 {
                     ExpectStatementEnd(statement);
                 }
