@@ -492,6 +492,7 @@ public static class Keywords
             Keyword.Or,
             Keyword.Order,
             Keyword.Over,
+            Keyword.Qualify,
             Keyword.Right,
             Keyword.Select,
             Keyword.Similar,

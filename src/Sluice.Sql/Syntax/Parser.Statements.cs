@@ -241,9 +241,10 @@ public sealed partial class Parser
         do
         {
             var at = Offset;
-            if (At(Keyword.Watermark) && Peek(1).Is(Keyword.For))
+            if (At(Keyword.Watermark) && (Peek(1).Is(Keyword.For) || Peek(2).Is(Keyword.As)))
             {
-                _index += 2;
+                Advance();
+                Expect(Keyword.For, "FOR after WATERMARK");
                 var column = ParseQualifiedName("the rowtime column");
                 Expect(Keyword.As, "AS and the watermark expression");
                 watermarks.Add(new WatermarkDefinition(column, ParseExpression(), at));

@@ -4,6 +4,13 @@ namespace Sluice.Sql.Syntax;
 
 public sealed partial class Parser
 {
+    private static readonly HashSet<string> TypeNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CHAR", "CHARACTER", "VARCHAR", "STRING", "BOOLEAN", "BOOL", "BINARY", "VARBINARY", "BYTES", "DECIMAL", "DEC", "NUMERIC",
+        "TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT", "FLOAT", "REAL", "DOUBLE", "DATE", "TIME", "TIMESTAMP",
+        "TIMESTAMP_LTZ", "INTERVAL", "ARRAY", "MULTISET", "MAP", "ROW", "RAW", "NULL", "VARIANT", "DATETIME",
+    };
+
     /// <summary>
     /// A data type: `INT`, `DECIMAL(10, 2)`, `TIMESTAMP(3) WITH LOCAL TIME ZONE`, `ARRAY<STRING>`, `MAP<K, V>`,
     /// `ROW<a INT, b STRING>` or `ROW(a INT)`, `INT ARRAY`, `RAW('class', 'snapshot')`, `INTERVAL DAY TO SECOND(3)`,
@@ -39,6 +46,11 @@ public sealed partial class Parser
             throw Error("a data type (INT, STRING, TIMESTAMP(3), DECIMAL(10, 2), ARRAY<…>, ROW<…>, …)");
         }
         var name = TextOf(token).ToUpperInvariant();
+        var qualified = Peek(1).Kind == TokenKind.Dot;
+        if (!qualified && !TypeNames.Contains(name))
+        {
+            throw new SyntaxError(token.Start, $"unknown data type '{TextOf(token)}'; expected INT, BIGINT, STRING, VARCHAR(n), DECIMAL(p, s), TIMESTAMP(3), ARRAY<…>, MAP<…>, ROW<…>, …");
+        }
         Advance();
         switch (name)
         {
