@@ -50,6 +50,10 @@ public static class SqlTranspiler
         var source = new SourceText(script, sourceName);
         var parsed = Parser.Parse(source, dialect);
         var diagnostics = parsed.Diagnostics.ToList();
+        if (FindLoneSurrogate(script) is { } bad)
+        {
+            diagnostics.Add(SqlDiagnostic.Error(source.PositionOf(bad), "the script is not valid Unicode text (a lone UTF-16 surrogate)"));
+        }
         // Syntax errors come first: names a broken statement would have declared would only add follow-on errors.
         var analysisDiagnostics = new List<SqlDiagnostic>();
         var (analysis, settings) = SqlAnalyzer.Analyze(parsed.Script, analysisDiagnostics);
@@ -100,6 +104,22 @@ public static class SqlTranspiler
         spec.Sources.AddRange(analysis.Sources.Select(s => s.Dataset));
         spec.Sinks.AddRange(analysis.Sinks.Select(s => s.Dataset));
         return spec;
+    }
+
+    private static int? FindLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+        return null;
     }
 
     /// <summary>`01_Create Table.sql` → `01-create-table`: lower case, runs of other characters become one '-', at most 63.</summary>

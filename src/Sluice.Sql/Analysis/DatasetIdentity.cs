@@ -365,7 +365,7 @@ public static class DatasetIdentities
                 ? []
                 : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(properties) ?? [];
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or ArgumentException)
         {
             return IdentityResult.Fail($"TBLPROPERTIES of table {table} is not a JSON object: {error.Message}");
         }
