@@ -16,6 +16,7 @@ public static class Program
             root.Subcommands.Add(command);
         }
         root.Subcommands.Add(SqlCommands.Create());
+        root.Subcommands.Add(RenderCommand.Create());
         return root;
     }
 }
