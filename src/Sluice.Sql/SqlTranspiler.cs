@@ -14,6 +14,9 @@ public sealed record TranspileOptions
     public string Namespace { get; init; } = "default";
 
     public string? Owner { get; init; }
+
+    /// <summary>When given, Kafka datasets name the platform's cluster whose brokers they use (its name, not host:port).</summary>
+    public PlatformConfig? Platform { get; init; }
 }
 
 /// <summary>
@@ -67,6 +70,10 @@ public static class SqlTranspiler
             diagnostics.Add(SqlDiagnostic.Warning(source.PositionOf(first),
                 "the script has no INSERT, CREATE TABLE … AS or query: it declares objects but runs nothing"));
         }
+        if (options.Platform is not null)
+        {
+            NamePlatformKafkaClusters(analysis, options.Platform, source, diagnostics);
+        }
         var spec = BuildSpec(script, sourceName, dialect, options, analysis);
         FlinkSettings.Apply(settings, spec, analysis, source, dialect == SqlDialect.BeamSql, diagnostics);
         diagnostics.Sort((a, b) => a.Position.Offset.CompareTo(b.Position.Offset));
@@ -104,6 +111,29 @@ public static class SqlTranspiler
         spec.Sources.AddRange(analysis.Sources.Select(s => s.Dataset));
         spec.Sinks.AddRange(analysis.Sinks.Select(s => s.Dataset));
         return spec;
+    }
+
+    /// <summary>Replaces each Kafka broker list by the name of the platform cluster that has those brokers.</summary>
+    private static void NamePlatformKafkaClusters(SqlAnalysis analysis, PlatformConfig platform, SourceText source, List<SqlDiagnostic> diagnostics)
+    {
+        var clusters = platform.KafkaClusters
+            .Select(c => (c.Name, Brokers: c.BootstrapServers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase)))
+            .ToList();
+        foreach (var dataset in analysis.Sources.Concat(analysis.Sinks).Where(d => d.Dataset.System == "kafka").Select(d => d).ToList())
+        {
+            var brokers = dataset.Dataset.Cluster.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var match = clusters.FirstOrDefault(c => brokers.Any(c.Brokers.Contains));
+            if (match.Name is not null)
+            {
+                dataset.Dataset.Cluster = match.Name;
+            }
+            else
+            {
+                diagnostics.Add(SqlDiagnostic.Warning(dataset.DeclaredAt,
+                    $"table {dataset.Table}: Kafka brokers {dataset.Dataset.Cluster} are not a cluster of the platform config " +
+                    $"(known: {string.Join(", ", clusters.Select(c => c.Name))}); the dataset keeps the broker list as its cluster"));
+            }
+        }
     }
 
     private static int? FindLoneSurrogate(string text)

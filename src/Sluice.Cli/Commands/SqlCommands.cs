@@ -28,17 +28,23 @@ public static class SqlCommands
         output.AcceptOnlyFromAmong("yaml", "json");
         var name = new Option<string?>("--name") { Description = "the JobSpec name (default: the file name as a DNS-1123 label)" };
         var ns = new Option<string>("--namespace") { Description = "the JobSpec namespace", DefaultValueFactory = _ => "default" };
+        var platform = PlatformOption();
         var command = new Command("transpile",
             "Parse and analyse a script and print its JobSpec (YAML with the analysis as a leading comment, or JSON); " +
             "errors go to stderr as file:line:column with a caret; exit 1 on any error.")
         {
-            file, dialect, output, name, ns,
+            file, dialect, output, name, ns, platform,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var result = Run(path, parse.GetValue(dialect), new TranspileOptions { Name = parse.GetValue(name), Namespace = parse.GetValue(ns)! },
-                parse.InvocationConfiguration.Error);
+            var error = parse.InvocationConfiguration.Error;
+            if (!TryLoadPlatform(parse.GetValue(platform), error, out var platformConfig))
+            {
+                return 1;
+            }
+            var options = new TranspileOptions { Name = parse.GetValue(name), Namespace = parse.GetValue(ns)!, Platform = platformConfig };
+            var result = Run(path, parse.GetValue(dialect), options, error);
             if (result?.Spec is null)
             {
                 return 1;
@@ -65,14 +71,19 @@ public static class SqlCommands
         var dialect = DialectOption();
         var output = new Option<string>("--output", "-o") { Description = "text (default) or json", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong("text", "json");
+        var platform = PlatformOption();
         var command = new Command("lineage", "Print the datasets a script reads and writes (system://cluster/name) and the tables behind them.")
         {
-            file, dialect, output,
+            file, dialect, output, platform,
         };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            var result = Run(path, parse.GetValue(dialect), new TranspileOptions(), parse.InvocationConfiguration.Error);
+            if (!TryLoadPlatform(parse.GetValue(platform), parse.InvocationConfiguration.Error, out var platformConfig))
+            {
+                return 1;
+            }
+            var result = Run(path, parse.GetValue(dialect), new TranspileOptions { Platform = platformConfig }, parse.InvocationConfiguration.Error);
             if (result?.Spec is null)
             {
                 return 1;
@@ -117,6 +128,28 @@ public static class SqlCommands
             var note = dataset.Durable ? "" : "  (test connector: not a real dataset)";
             output.WriteLine($"  {dataset.Uri.PadRight(width)}  table {dataset.Table}{note}");
         }
+    }
+
+    private static Option<string?> PlatformOption() => new("--platform")
+    {
+        Description = $"the platform config, to name Kafka clusters as the platform does; default: ./{RenderCommand.DefaultPlatformPath} when it exists",
+    };
+
+    private static bool TryLoadPlatform(string? path, TextWriter error, out PlatformConfig? platform)
+    {
+        platform = null;
+        path ??= File.Exists(RenderCommand.DefaultPlatformPath) ? RenderCommand.DefaultPlatformPath : null;
+        if (path is null)
+        {
+            return true;
+        }
+        var loaded = SpecLoader.LoadPlatformFile(path);
+        if (SpecCommands.Report(loaded.Diagnostics, path, error))
+        {
+            return false;
+        }
+        platform = loaded.Value;
+        return true;
     }
 
     private static Option<string?> DialectOption()
