@@ -17,6 +17,7 @@ public static class Program
 
     private static IEnumerable<Command> Scenarios()
     {
+        yield return SqlScenario.Create();
         yield break;
     }
 }

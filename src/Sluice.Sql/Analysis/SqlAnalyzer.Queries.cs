@@ -492,9 +492,13 @@ public sealed partial class SqlAnalyzer
         switch (expr)
         {
             case CallExpr call:
-                if (_functions.TryGetValue(call.Name.ToString(), out var function) && context.Recording)
+                if (_functions.Count > 0 && context.Recording)
                 {
-                    _functions[call.Name.ToString()] = (function.Statement, true);
+                    var functionName = call.Name.Parts.Count == 1 ? call.Name.Parts[0] : call.Name.ToString();
+                    if (_functions.TryGetValue(functionName, out var function))
+                    {
+                        _functions[functionName] = (function.Statement, true);
+                    }
                 }
                 if ((call.Over is not null || call.OverWindowName is not null) && !context.RankCalls.Contains(call))
                 {

@@ -510,13 +510,10 @@ public sealed partial class SqlAnalyzer
         }
     }
 
-    private static bool IsSecret(string key)
-    {
-        var lower = key.ToLowerInvariant();
-        return lower.Contains("password", StringComparison.Ordinal) || lower.Contains("secret", StringComparison.Ordinal)
-            || lower.Contains("jaas", StringComparison.Ordinal) || lower.EndsWith("access.key", StringComparison.Ordinal)
-            || lower.Contains("token", StringComparison.Ordinal) || lower.Contains("credential", StringComparison.Ordinal);
-    }
+    private static bool IsSecret(string key) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("jaas", StringComparison.OrdinalIgnoreCase) || key.EndsWith("access.key", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("token", StringComparison.OrdinalIgnoreCase) || key.Contains("credential", StringComparison.OrdinalIgnoreCase);
 
     private TableInfo? FindTable(ObjectName key, QualifiedName written)
     {

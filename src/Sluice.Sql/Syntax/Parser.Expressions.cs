@@ -1,13 +1,21 @@
+using System.Collections.Frozen;
+
 namespace Sluice.Sql.Syntax;
 
 public sealed partial class Parser
 {
-    private static readonly HashSet<string> TimeUnits = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> TimeUnits = WordSet(
         "YEAR", "YEARS", "QUARTER", "QUARTERS", "MONTH", "MONTHS", "WEEK", "WEEKS", "DAY", "DAYS", "HOUR", "HOURS",
         "MINUTE", "MINUTES", "SECOND", "SECONDS", "MILLISECOND", "MILLISECONDS", "MICROSECOND", "MICROSECONDS",
-        "NANOSECOND", "NANOSECONDS",
-    };
+        "NANOSECOND", "NANOSECONDS");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> ExtractFields = WordSet(
+        "DOW", "DOY", "EPOCH", "CENTURY", "DECADE", "MILLENNIUM", "ISODOW", "ISOYEAR");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> JsonKinds = WordSet("VALUE", "SCALAR", "ARRAY", "OBJECT");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> JsonClauseWords = WordSet(
+        "NULL", "ABSENT", "ON", "EMPTY", "ERROR", "WITH", "WITHOUT", "CONDITIONAL", "UNCONDITIONAL", "ARRAY", "WRAPPER", "TRUE", "FALSE", "UNKNOWN");
 
     private List<Expr> ParseExpressionList()
     {
@@ -99,12 +107,14 @@ public sealed partial class Parser
                     left = new IsExpr(left, negated, "DISTINCT FROM", ParseAdditive(), token.Start);
                     continue;
                 }
-                if (Current.IsName && TextOf(Current).Equals("JSON", StringComparison.OrdinalIgnoreCase))
+                if (Current.IsName && IsWord(Current, "JSON"))
                 {
                     Advance();
-                    var kind = Current.IsName && TextOf(Current).ToUpperInvariant() is "VALUE" or "SCALAR" or "ARRAY" or "OBJECT"
-                        ? " " + TextOf(Advance()).ToUpperInvariant()
-                        : "";
+                    var kind = WordIn(Current, JsonKinds) is { } jsonKind ? " " + jsonKind : "";
+                    if (kind.Length > 0)
+                    {
+                        Advance();
+                    }
                     left = new IsExpr(left, negated, "JSON" + kind, null, token.Start);
                     continue;
                 }
@@ -393,16 +403,16 @@ public sealed partial class Parser
     {
         var at = name.At;
         Expect(TokenKind.LeftParen);
-        var function = name.Last.ToUpperInvariant();
+        var function = name.Last;
         var distinct = false;
         var arguments = new List<Expr>();
-        if (function.StartsWith("JSON", StringComparison.Ordinal))
+        if (function.StartsWith("JSON", StringComparison.OrdinalIgnoreCase))
         {
             ParseJsonArguments(arguments);
         }
         else if (!At(TokenKind.RightParen))
         {
-            switch (function)
+            switch (KnownFunctionForm(function))
             {
                 case "EXTRACT":
                     arguments.Add(ParseUnitWord());
@@ -430,7 +440,7 @@ public sealed partial class Parser
                         Accept(Keyword.All);
                     }
                     arguments.Add(ParseExpression());
-                    if ((function is "FLOOR" or "CEIL" or "CEILING") && Accept(Keyword.To))
+                    if (KnownFunctionForm(function) is "FLOOR" or "CEIL" or "CEILING" && Accept(Keyword.To))
                     {
                         arguments.Add(ParseUnitWord());
                     }
@@ -481,16 +491,29 @@ public sealed partial class Parser
 
     private Expr ParseUnitWord()
     {
-        if (!Current.IsName || !TimeUnits.Contains(TextOf(Current)) && !IsExtractField(TextOf(Current)))
+        var unit = Current.IsName ? WordIn(Current, TimeUnits) ?? WordIn(Current, ExtractFields) : null;
+        if (unit is null)
         {
             throw Error("a time unit (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, …)");
         }
         var token = Advance();
-        return new NameExpr(new QualifiedName([TextOf(token).ToUpperInvariant()], token.Start));
+        return new NameExpr(new QualifiedName([unit], token.Start));
     }
 
-    private static bool IsExtractField(string word) =>
-        word.ToUpperInvariant() is "DOW" or "DOY" or "EPOCH" or "CENTURY" or "DECADE" or "MILLENNIUM" or "ISODOW" or "ISOYEAR";
+    /// <summary>Functions whose arguments are not a plain list: their upper-case name, else null.</summary>
+    private static string? KnownFunctionForm(string name) => name.Length switch
+    {
+        7 when name.Equals("EXTRACT", StringComparison.OrdinalIgnoreCase) => "EXTRACT",
+        8 when name.Equals("POSITION", StringComparison.OrdinalIgnoreCase) => "POSITION",
+        4 when name.Equals("TRIM", StringComparison.OrdinalIgnoreCase) => "TRIM",
+        9 when name.Equals("SUBSTRING", StringComparison.OrdinalIgnoreCase) => "SUBSTRING",
+        6 when name.Equals("SUBSTR", StringComparison.OrdinalIgnoreCase) => "SUBSTR",
+        7 when name.Equals("OVERLAY", StringComparison.OrdinalIgnoreCase) => "OVERLAY",
+        5 when name.Equals("FLOOR", StringComparison.OrdinalIgnoreCase) => "FLOOR",
+        4 when name.Equals("CEIL", StringComparison.OrdinalIgnoreCase) => "CEIL",
+        7 when name.Equals("CEILING", StringComparison.OrdinalIgnoreCase) => "CEILING",
+        _ => null,
+    };
 
     private void ParseTrimArguments(List<Expr> arguments)
     {
@@ -552,7 +575,7 @@ public sealed partial class Parser
                 {
                     arguments.Add(ParseAdditive());
                 }
-                else if (Current.Kind == TokenKind.Word && IsJsonClauseWord(TextOf(Current)))
+                else if (WordIn(Current, JsonClauseWords) is not null)
                 {
                     Advance();
                 }
@@ -567,9 +590,6 @@ public sealed partial class Parser
             }
         }
     }
-
-    private static bool IsJsonClauseWord(string word) => word.ToUpperInvariant() is "NULL" or "ABSENT" or "ON" or "EMPTY"
-        or "ERROR" or "WITH" or "WITHOUT" or "CONDITIONAL" or "UNCONDITIONAL" or "ARRAY" or "WRAPPER" or "TRUE" or "FALSE" or "UNKNOWN";
 
     private Expr ParseTableArgument()
     {
@@ -676,7 +696,7 @@ public sealed partial class Parser
 
     private void ParseIntervalUnit()
     {
-        if (!Current.IsName || !TimeUnits.Contains(TextOf(Current)))
+        if (!Current.IsName || WordIn(Current, TimeUnits) is null)
         {
             throw Error("a time unit (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND)");
         }

@@ -544,7 +544,7 @@ public sealed partial class Parser
         };
         var ifExists = ParseIfExists();
         var name = ParseQualifiedName($"the {kind.ToLowerInvariant()} name");
-        if (!Accept(Keyword.Cascade) && At(TokenKind.Word) && TextOf(Current).Equals("RESTRICT", StringComparison.OrdinalIgnoreCase))
+        if (!Accept(Keyword.Cascade) && IsWord(Current, "RESTRICT"))
         {
             Advance();
         }

@@ -1,15 +1,14 @@
+using System.Collections.Frozen;
 using System.Text;
 
 namespace Sluice.Sql.Syntax;
 
 public sealed partial class Parser
 {
-    private static readonly HashSet<string> TypeNames = new(StringComparer.OrdinalIgnoreCase)
-    {
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> TypeNames = WordSet(
         "CHAR", "CHARACTER", "VARCHAR", "STRING", "BOOLEAN", "BOOL", "BINARY", "VARBINARY", "BYTES", "DECIMAL", "DEC", "NUMERIC",
         "TINYINT", "SMALLINT", "INT", "INTEGER", "BIGINT", "FLOAT", "REAL", "DOUBLE", "DATE", "TIME", "TIMESTAMP",
-        "TIMESTAMP_LTZ", "INTERVAL", "ARRAY", "MULTISET", "MAP", "ROW", "RAW", "NULL", "VARIANT", "DATETIME",
-    };
+        "TIMESTAMP_LTZ", "INTERVAL", "ARRAY", "MULTISET", "MAP", "ROW", "RAW", "NULL", "VARIANT", "DATETIME");
 
     /// <summary>
     /// A data type: `INT`, `DECIMAL(10, 2)`, `TIMESTAMP(3) WITH LOCAL TIME ZONE`, `ARRAY<STRING>`, `MAP<K, V>`,
@@ -45,9 +44,9 @@ public sealed partial class Parser
         {
             throw Error("a data type (INT, STRING, TIMESTAMP(3), DECIMAL(10, 2), ARRAY<…>, ROW<…>, …)");
         }
-        var name = TextOf(token).ToUpperInvariant();
         var qualified = Peek(1).Kind == TokenKind.Dot;
-        if (!qualified && !TypeNames.Contains(name))
+        var name = WordIn(token, TypeNames) ?? (qualified ? "" : null);
+        if (name is null)
         {
             throw new SyntaxError(token.Start, $"unknown data type '{TextOf(token)}'; expected INT, BIGINT, STRING, VARCHAR(n), DECIMAL(p, s), TIMESTAMP(3), ARRAY<…>, MAP<…>, ROW<…>, …");
         }
@@ -76,10 +75,10 @@ public sealed partial class Parser
                     ParseIntervalUnit();
                 }
                 return;
-            case "DOUBLE" when TextOf(Current).Equals("PRECISION", StringComparison.OrdinalIgnoreCase):
+            case "DOUBLE" when IsWord(Current, "PRECISION"):
                 Advance();
                 return;
-            case "CHAR" or "CHARACTER" or "BINARY" when TextOf(Current).Equals("VARYING", StringComparison.OrdinalIgnoreCase):
+            case "CHAR" or "CHARACTER" or "BINARY" when IsWord(Current, "VARYING"):
                 Advance();
                 break;
         }
@@ -131,6 +130,10 @@ public sealed partial class Parser
     /// <summary>The tokens' text joined by single spaces, without spaces inside brackets or before commas.</summary>
     private string Normalize(int startIndex, int endIndex)
     {
+        if (endIndex - startIndex == 1)
+        {
+            return TextOf(_tokens[startIndex]);
+        }
         var text = new StringBuilder();
         for (var i = startIndex; i < endIndex; i++)
         {

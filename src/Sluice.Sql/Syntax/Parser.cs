@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Sluice.Spec.V1;
@@ -209,6 +210,19 @@ public sealed partial class Parser
     // ---- token text -------------------------------------------------------------------------------------------
 
     private string TextOf(Token token) => _text.Substring(token.Start, token.Length);
+
+    private ReadOnlySpan<char> SpanOf(Token token) => _text.AsSpan(token.Start, token.Length);
+
+    /// <summary>True when the token spells <paramref name="word"/> (any case), without allocating.</summary>
+    private bool IsWord(Token token, string word) =>
+        token.Kind == TokenKind.Word && SpanOf(token).Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The canonical (upper-case) member of <paramref name="words"/> the token spells, or null.</summary>
+    private string? WordIn(Token token, FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> words) =>
+        token.Kind == TokenKind.Word && words.TryGetValue(SpanOf(token), out var canonical) ? canonical : null;
+
+    private static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> WordSet(params string[] words) =>
+        words.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private string TextBetween(int start, int end) => _text[start..Math.Max(start, end)];
 
