@@ -26,7 +26,6 @@ public sealed record SelectBody(
     IReadOnlyList<Expr> GroupBy,
     Expr? Having,
     IReadOnlyList<NamedWindow> Windows,
-    Expr? Qualify,
     int At) : QueryBody(At);
 
 /// <summary>UNION / INTERSECT / EXCEPT (MINUS is read as EXCEPT).</summary>

@@ -226,12 +226,11 @@ public sealed partial class Parser
             }
             while (Accept(TokenKind.Comma));
         }
-        Expr? qualify = null;
         if (At(Keyword.Qualify))
         {
             throw Refuse(Offset, "QUALIFY");
         }
-        return new SelectBody(hints, distinct, items, from, where, groupBy, having, windows, qualify, at);
+        return new SelectBody(hints, distinct, items, from, where, groupBy, having, windows, at);
     }
 
     private string? ParseOptionalAlias()
