@@ -399,6 +399,8 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal(["samza"], await Names(new ListJobsRequest { Stateful = false }));
         Assert.Equal(["stateful"], await Names(new ListJobsRequest { Fabric = "us-east-1a" }));
         Assert.Equal(["stateful"], await Names(new ListJobsRequest { ReadsDataset = Topic("a") }));
+        Assert.Equal(["stateful"], await Names(new ListJobsRequest { ReadsDataset = " KAFKA" + Topic("a")["kafka".Length..] }));
+        Assert.Empty(await Names(new ListJobsRequest { ReadsDataset = Topic("a").ToUpperInvariant() }));
         Assert.Equal(["samza"], await Names(new ListJobsRequest { WritesDataset = Topic("a") }));
         Assert.Empty(await Names(new ListJobsRequest { ReadsDataset = "kafka://tracking/nobody-reads-this" }));
         Assert.Null((await _commands.ListJobsAsync(new ListJobsRequest { Namespace = _ns }, Alice)).Jobs[0].Spec);
