@@ -179,8 +179,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             Runtime = request.Runtime == Runtime.Unspecified ? null : request.Runtime,
             Stateful = request.HasStateful ? request.Stateful : null,
             Fabric = NullIfEmpty(request.Fabric),
-            ReadsDataset = NullIfEmpty(request.ReadsDataset.Trim()),
-            WritesDataset = NullIfEmpty(request.WritesDataset.Trim()),
+            ReadsDataset = NullIfEmpty(RequestChecks.DatasetUri(request.ReadsDataset)),
+            WritesDataset = NullIfEmpty(RequestChecks.DatasetUri(request.WritesDataset)),
             DesiredState = request.DesiredState == DesiredState.Unspecified ? null : request.DesiredState,
             IncludeDeleted = request.IncludeDeleted,
             IncludeSpec = request.IncludeSpec,
@@ -392,7 +392,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     {
         var pageSize = RequestChecks.PageSize(request.PageSize);
         var after = PageToken.Decode("datasets", request.PageToken, 1)?[0];
-        var datasets = await store.ListDatasetsAsync(NullIfEmpty(request.UriPrefix), after, pageSize + 1, ct);
+        var datasets = await store.ListDatasetsAsync(NullIfEmpty(RequestChecks.DatasetUri(request.UriPrefix)), after, pageSize + 1, ct);
         var response = new ListDatasetsResponse();
         response.Datasets.AddRange(datasets.Take(pageSize).Select(d => d.ToInfo()));
         if (datasets.Count > pageSize)
@@ -500,8 +500,9 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     private async Task<DatasetRecord> DatasetAsync(string uri, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(uri)) throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic");
-        return await store.FindDatasetAsync(uri.Trim(), ct)
-               ?? throw new NotFoundException($"dataset {uri.Trim()} not found: no job has ever read or written it");
+        var normalized = RequestChecks.DatasetUri(uri);
+        return await store.FindDatasetAsync(normalized, ct)
+               ?? throw new NotFoundException($"dataset {normalized} not found: no job has ever read or written it");
     }
 
     private async Task<FabricRecord> FabricAsync(string name, CancellationToken ct) =>

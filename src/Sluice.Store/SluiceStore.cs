@@ -30,15 +30,26 @@ public sealed class SluiceStore : IAsyncDisposable
 
     public StoreDialectKind Dialect => Url.Dialect;
 
-    /// <summary>Brings the schema to the latest version (versioned migrations); safe to call on every start.</summary>
+    /// <summary>
+    /// Brings the schema to the latest version (versioned migrations); safe to call on every start, and from many
+    /// replicas at once: on PostgreSQL and MySQL a database lock lets one migrate while the others wait.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
-        if (Dialect == StoreDialectKind.Sqlite)
+        // On SQLite this first connection also switches the file to WAL before the first table exists.
+        await using var connection = await _dialect.OpenAsync(ct);
+        var migrationLock = _dialect.MigrationLock;
+        if (migrationLock is { } statements)
+            await connection.ExecuteScalarAsync(new CommandDefinition(statements.Lock, cancellationToken: ct));
+        try
         {
-            // WAL is a property of the file: set it once before the first table exists.
-            await using var connection = await _dialect.OpenAsync(ct);
+            await Task.Run(() => SchemaMigrator.MigrateUp(_dialect, Url.ConnectionString), ct);
         }
-        await Task.Run(() => SchemaMigrator.MigrateUp(_dialect, Url.ConnectionString), ct);
+        finally
+        {
+            if (migrationLock is { } release)
+                await connection.ExecuteScalarAsync(new CommandDefinition(release.Unlock, cancellationToken: CancellationToken.None));
+        }
     }
 
     /// <summary>

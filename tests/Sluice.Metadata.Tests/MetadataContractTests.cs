@@ -124,6 +124,61 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task A_retry_of_a_successful_apply_with_an_expected_revision_is_replayed_not_refused()
+    {
+        await ApplyAsync(Job(_ns, "guarded-retry", parallelism: 1));
+        var requestId = "guarded-" + _ns;
+        var first = await ApplyAsync(Job(_ns, "guarded-retry", parallelism: 2), expected: 1, requestId: requestId);
+
+        // The job is now at revision 2, so expected_revision 1 is stale: the request id says this is the same request.
+        var retry = await ApplyAsync(Job(_ns, "guarded-retry", parallelism: 2), expected: 1, requestId: requestId);
+
+        Assert.True(retry.Replayed);
+        Assert.Equal((ApplyOutcome.Updated, 2L), (retry.Outcome, retry.Revision));
+        Assert.Equal(first.SpecHash, retry.SpecHash);
+        Assert.Equal(2, (await HistoryAsync("guarded-retry")).Count);
+    }
+
+    [Fact]
+    public async Task A_dry_run_answers_the_outcome_and_writes_nothing()
+    {
+        var create = Apply(Job(_ns, "dry", writes: [Topic("dry-out")]));
+        create.DryRun = true;
+        var wouldCreate = await _commands.ApplyJobAsync(create, Alice);
+        Assert.Equal((ApplyOutcome.Created, 1L), (wouldCreate.Outcome, wouldCreate.Revision));
+        await Assert.ThrowsAsync<NotFoundException>(() => _commands.GetJobAsync(new GetJobRequest { Namespace = _ns, Name = "dry" }, Alice));
+        await Assert.ThrowsAsync<NotFoundException>(() => _commands.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = Topic("dry-out") }, Alice));
+
+        await ApplyAsync(Job(_ns, "dry"));
+        var update = Apply(Job(_ns, "dry", parallelism: 12), expectedRevision: 1);
+        update.DryRun = true;
+        var wouldUpdate = await _commands.ApplyJobAsync(update, Alice);
+        Assert.Equal((ApplyOutcome.Updated, 2L), (wouldUpdate.Outcome, wouldUpdate.Revision));
+        update.ExpectedRevision = 5;
+        await Assert.ThrowsAsync<ConflictException>(() => _commands.ApplyJobAsync(update, Alice));
+        Assert.Single(await HistoryAsync("dry"));
+        Assert.Single(await AuditAsync("dry"));
+    }
+
+    [Fact]
+    public async Task History_pages_newest_first_and_revisions_carry_their_spec()
+    {
+        for (var p = 1; p <= 5; p++) await ApplyAsync(Job(_ns, "paged-history", parallelism: p));
+
+        var first = await _commands.ListJobRevisionsAsync(new ListJobRevisionsRequest { Namespace = _ns, Name = "paged-history", PageSize = 2 }, Alice);
+        var rest = await _commands.ListJobRevisionsAsync(new ListJobRevisionsRequest
+        {
+            Namespace = _ns, Name = "paged-history", PageSize = 10, PageToken = first.NextPageToken, IncludeSpec = true,
+        }, Alice);
+
+        Assert.Equal([5L, 4L], first.Revisions.Select(r => r.Revision));
+        Assert.Null(first.Revisions[0].Spec);
+        Assert.Equal([3L, 2L, 1L], rest.Revisions.Select(r => r.Revision));
+        Assert.Equal([3, 2, 1], rest.Revisions.Select(r => r.Spec.Resources.Parallelism));
+        Assert.Equal("", rest.NextPageToken);
+    }
+
+    [Fact]
     public async Task Concurrent_retries_of_one_request_store_it_once()
     {
         var requestId = "burst-" + _ns;
@@ -344,6 +399,8 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal(["samza"], await Names(new ListJobsRequest { Stateful = false }));
         Assert.Equal(["stateful"], await Names(new ListJobsRequest { Fabric = "us-east-1a" }));
         Assert.Equal(["stateful"], await Names(new ListJobsRequest { ReadsDataset = Topic("a") }));
+        Assert.Equal(["stateful"], await Names(new ListJobsRequest { ReadsDataset = " KAFKA" + Topic("a")["kafka".Length..] }));
+        Assert.Empty(await Names(new ListJobsRequest { ReadsDataset = Topic("a").ToUpperInvariant() }));
         Assert.Equal(["samza"], await Names(new ListJobsRequest { WritesDataset = Topic("a") }));
         Assert.Empty(await Names(new ListJobsRequest { ReadsDataset = "kafka://tracking/nobody-reads-this" }));
         Assert.Null((await _commands.ListJobsAsync(new ListJobsRequest { Namespace = _ns }, Alice)).Jobs[0].Spec);

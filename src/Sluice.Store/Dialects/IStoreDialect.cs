@@ -32,6 +32,12 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>Deadlocks, serialization failures, busy databases: the transaction may simply be run again.</summary>
     bool IsTransient(Exception error);
 
+    /// <summary>
+    /// Takes and releases a session-level lock that serializes migrations between replicas starting together
+    /// (null where the database has none to offer; SQLite's embedded use has one process).
+    /// </summary>
+    (string Lock, string Unlock)? MigrationLock { get; }
+
     /// <summary>Refreshes the planner's statistics of every table (after bulk loads).</summary>
     string AnalyzeStatement { get; }
 

@@ -34,6 +34,8 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
         error is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     // The MySQL 5 generator writes DDL that MySQL 8 and MariaDB both accept.
+    public (string Lock, string Unlock)? MigrationLock => ("SELECT GET_LOCK('sluice.migrations', 600)", "SELECT RELEASE_LOCK('sluice.migrations')");
+
     public string AnalyzeStatement => "ANALYZE TABLE namespaces, jobs, job_revisions, job_labels, job_placements, datasets, job_datasets, audit_log, fabrics";
 
     public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddMySql5();

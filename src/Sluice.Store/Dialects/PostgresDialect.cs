@@ -43,6 +43,8 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
     public bool IsTransient(Exception error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
+    public (string Lock, string Unlock)? MigrationLock => ("SELECT pg_advisory_lock(7243015550101)", "SELECT pg_advisory_unlock(7243015550101)");
+
     public string AnalyzeStatement => "ANALYZE";
 
     public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddPostgres();

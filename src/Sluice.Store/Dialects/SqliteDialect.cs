@@ -43,6 +43,8 @@ internal sealed class SqliteDialect(string connectionString) : IStoreDialect
     // SQLITE_BUSY and SQLITE_LOCKED.
     public bool IsTransient(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 
+    public (string Lock, string Unlock)? MigrationLock => null;
+
     public string AnalyzeStatement => "ANALYZE";
 
     public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddSQLite();
