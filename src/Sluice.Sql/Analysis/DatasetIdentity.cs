@@ -447,36 +447,58 @@ public static class DatasetIdentities
         }
     }
 
+    /// <summary>
+    /// Beam Kafka: LOCATION 'broker:port/topic' names the first broker and topic; TBLPROPERTIES' `bootstrap_servers`
+    /// (or `bootstrap.servers`) and `topics` add more, as Beam reads them.
+    /// </summary>
     private static IdentityResult BeamKafka(string table, string? location, Dictionary<string, JsonElement> props, string format)
     {
-        string? servers = props.TryGetValue("bootstrap.servers", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var servers = new List<string>();
         var topics = new List<string>();
-        if (props.TryGetValue("topics", out var t) && t.ValueKind == JsonValueKind.Array)
-        {
-            topics.AddRange(t.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
-        }
         if (location is { Length: > 0 })
         {
-            // LOCATION 'host:port/topic' (or the old 'kafka://host:port/…?topic=t')
+            // The old form was 'kafka://host:port/…?topic=t'.
             var spec = StripScheme(location);
             var slash = spec.IndexOf('/');
-            servers ??= slash < 0 ? spec : spec[..slash];
+            servers.Add(slash < 0 ? spec : spec[..slash]);
             var topicQuery = spec.IndexOf("topic=", StringComparison.Ordinal);
-            if (topics.Count == 0 && topicQuery >= 0)
+            if (topicQuery >= 0)
             {
                 topics.Add(spec[(topicQuery + 6)..].Split('&')[0]);
             }
-            else if (topics.Count == 0 && slash >= 0)
+            else if (slash >= 0 && slash + 1 < spec.Length)
             {
                 topics.Add(spec[(slash + 1)..]);
             }
         }
-        if (servers is null || topics.Count == 0)
+        foreach (var key in new[] { "bootstrap_servers", "bootstrap.servers" })
         {
-            return IdentityResult.Fail($"kafka table {table} needs LOCATION 'host:port/topic' or TBLPROPERTIES with bootstrap.servers and topics");
+            servers.AddRange(Strings(props, key).SelectMany(s => s.Split(',')).Select(s => StripScheme(s.Trim())));
         }
-        var cluster = NormalizeHosts(servers);
+        topics.AddRange(Strings(props, "topics"));
+        servers = servers.Where(s => s.Length > 0).Distinct().ToList();
+        topics = topics.Where(t => t.Length > 0).Distinct().ToList();
+        if (servers.Count == 0 || topics.Count == 0)
+        {
+            return IdentityResult.Fail($"kafka table {table} needs LOCATION 'host:port/topic' or TBLPROPERTIES with bootstrap_servers and topics");
+        }
+        var cluster = NormalizeHosts(string.Join(',', servers));
         return new IdentityResult(topics.Select(topic => new DatasetIdentity("kafka", cluster, topic, format, true)).ToList());
+    }
+
+    /// <summary>A JSON property that is a string or an array of strings.</summary>
+    private static IEnumerable<string> Strings(Dictionary<string, JsonElement> props, string key)
+    {
+        if (!props.TryGetValue(key, out var value))
+        {
+            return [];
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => [value.GetString()!],
+            JsonValueKind.Array => value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList(),
+            _ => [],
+        };
     }
 
     private static (string, string) SplitFirstDot(string spec)
