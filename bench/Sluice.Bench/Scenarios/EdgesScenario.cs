@@ -5,6 +5,7 @@ using Sluice.Deployment.Providers.Local;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Spec.V1;
+using JobRef = Sluice.Runtimes.Drivers.JobRef;
 
 namespace Sluice.Bench;
 

@@ -1,5 +1,6 @@
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
+using JobRef = Sluice.Runtimes.Drivers.JobRef;
 
 namespace Sluice.Deployment.Providers;
 

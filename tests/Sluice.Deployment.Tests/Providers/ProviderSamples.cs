@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Sluice.Deployment.Providers;
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
+using JobRef = Sluice.Runtimes.Drivers.JobRef;
 
 namespace Sluice.Deployment.Tests.Providers;
 

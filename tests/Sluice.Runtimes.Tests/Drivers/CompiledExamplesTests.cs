@@ -10,6 +10,7 @@ using Sluice.Runtimes.Tests.Drivers.Kubernetes;
 using Sluice.Runtimes.Tests.Drivers.Yarn;
 using Sluice.Spec;
 using Sluice.Spec.V1;
+using JobRef = Sluice.Runtimes.Drivers.JobRef;
 
 namespace Sluice.Runtimes.Tests.Drivers;
 
