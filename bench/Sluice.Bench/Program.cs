@@ -19,5 +19,6 @@ public static class Program
     {
         yield return Sluice.Bench.Scenarios.MetadataScenario.Create();
         yield return EdgesScenario.Command();
+        yield return SqlScenario.Create();
     }
 }

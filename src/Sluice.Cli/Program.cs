@@ -15,6 +15,7 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(SqlCommands.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(ServerCommand.Create());
         root.Options.Add(Client.ServerConnection.ServerOption);
