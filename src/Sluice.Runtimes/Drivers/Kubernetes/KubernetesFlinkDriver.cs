@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using k8s;
 using Sluice.Spec.V1;
 using static Sluice.Runtimes.Drivers.Kubernetes.FlinkDeploymentStatus;
@@ -14,7 +13,7 @@ namespace Sluice.Runtimes.Drivers.Kubernetes;
 /// and fabric; the submission it holds is recorded in its annotations, so a re-run after a crash finds it.
 /// Savepoints are FlinkStateSnapshot resources named after the savepoint id.
 /// </summary>
-public sealed partial class KubernetesFlinkDriver : IRuntimeDriver, IDisposable
+public sealed class KubernetesFlinkDriver : IRuntimeDriver, IDisposable
 {
     public const string DriverName = "flink-kubernetes";
     public const string JobAnnotation = "sluice.io/job";
@@ -123,11 +122,7 @@ public sealed partial class KubernetesFlinkDriver : IRuntimeDriver, IDisposable
 
     public async Task<SavepointResult> SavepointAsync(RuntimeJobHandle job, string savepointId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(savepointId);
-        if (!Dns1123Label().IsMatch(savepointId))
-        {
-            throw new ArgumentException($"savepointId: expected lower-case letters, digits and '-', got '{savepointId}'", nameof(savepointId));
-        }
+        SavepointIds.Validate(savepointId);
         var (api, deploymentName) = Locate(job);
         var snapshotName = SnapshotName(deploymentName, savepointId);
         var snapshot = await api.GetAsync(FlinkResources.Snapshots, snapshotName, cancellationToken).ConfigureAwait(false);
@@ -302,7 +297,4 @@ public sealed partial class KubernetesFlinkDriver : IRuntimeDriver, IDisposable
         var @namespace = !string.IsNullOrEmpty(flink.Namespace) ? flink.Namespace : config.Namespace ?? "default";
         return new FlinkResources(new k8s.Kubernetes(config), @namespace, options);
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex Dns1123Label();
 }

@@ -119,7 +119,7 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
 
     public async Task<SavepointResult> SavepointAsync(RuntimeJobHandle job, string savepointId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(savepointId);
+        SavepointIds.Validate(savepointId);
         await options.Faults.BeforeAsync("savepoint", cancellationToken).ConfigureAwait(false);
         LocalSavepoint savepoint;
         lock (gate)

@@ -116,6 +116,8 @@ public sealed class LocalRuntimeDriverTests
 
         var error = await Assert.ThrowsAsync<RuntimeDriverException>(() => driver.SavepointAsync(job, "sp"));
         Assert.Contains("Starting", error.Message);
+        var badId = await Assert.ThrowsAsync<ArgumentException>(() => driver.SavepointAsync(job, "../escape"));
+        Assert.StartsWith("savepointId:", badId.Message);
     }
 
     [Fact]
