@@ -15,6 +15,10 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        foreach (var command in MigrateCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

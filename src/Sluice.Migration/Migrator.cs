@@ -57,7 +57,7 @@ public static class Migrator
     private static MigrationResult ImportFlink(IReadOnlyList<FlinkDocument> documents, string source, MigrationAnnotations annotations, ReferenceData reference, string defaultNamespace)
     {
         var import = FlinkImporter.Import(documents, annotations, reference, defaultNamespace);
-        var main = documents.First(document => document.Entries.Any(entry => import.Keys.Any(key => key.Key == entry.Key)));
+        var main = FlinkImporter.MainDocument(documents);
         IReadOnlyList<Difference> differences = [];
         IReadOnlyList<string> problems = [];
         string? rendered = null;

@@ -43,10 +43,7 @@ public sealed class FlinkImporter
     /// <summary>Imports the one FlinkDeployment of the documents (or the one configuration file); other documents are accounted for too.</summary>
     public static LegacyImport Import(IReadOnlyList<FlinkDocument> documents, MigrationAnnotations annotations, ReferenceData reference, string defaultNamespace)
     {
-        var deployments = documents.Where(document => document.Kind is null or "FlinkDeployment").ToList();
-        var main = deployments.FirstOrDefault(document => document.Kind is null || document.Entries.Any(entry => entry.Key.StartsWith("spec.job.", StringComparison.Ordinal)))
-            ?? deployments.FirstOrDefault()
-            ?? throw new InvalidDataException("the file holds no FlinkDeployment and no Flink configuration");
+        var main = MainDocument(documents);
         var importer = new FlinkImporter(main.Entries, main.Kind is not null, annotations, reference);
         var result = importer.Run(defaultNamespace);
         var others = documents.Where(document => document != main).Select(Other).ToList();
@@ -55,6 +52,15 @@ public sealed class FlinkImporter
             others.Insert(0, new KeyMapping($"{main.Kind}/{main.Name}", "", main.Line, Refused, "", "a session cluster (no job): Sluice runs each job in its own application cluster"));
         }
         return result with { Keys = result.Keys.Concat(others).ToArray() };
+    }
+
+    /// <summary>The document that describes the job: the configuration file, or the FlinkDeployment with a job (else the first one).</summary>
+    public static FlinkDocument MainDocument(IReadOnlyList<FlinkDocument> documents)
+    {
+        var deployments = documents.Where(document => document.Kind is null or "FlinkDeployment").ToList();
+        return deployments.FirstOrDefault(document => document.Kind is null || document.Entries.Any(entry => entry.Key.StartsWith("spec.job.", StringComparison.Ordinal)))
+            ?? deployments.FirstOrDefault()
+            ?? throw new InvalidDataException("the file holds no FlinkDeployment and no Flink configuration");
     }
 
     private static KeyMapping Other(FlinkDocument document)
