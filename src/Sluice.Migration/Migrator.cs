@@ -64,7 +64,7 @@ public static class Migrator
         try
         {
             var compilation = FlinkDeploymentCompiler.Compile(import.Spec, import.Platform, import.Fabric);
-            differences = EquivalenceProof.Flink(main.Entries, compilation.Manifest, main.Kind is not null, reference);
+            differences = EquivalenceProof.Flink(main.Entries, compilation.Manifest, import, main.Kind is not null, reference);
             rendered = FlinkManifestWriter.ToYaml(compilation.Manifest);
         }
         catch (CompilationException e)

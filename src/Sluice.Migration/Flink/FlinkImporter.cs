@@ -26,6 +26,7 @@ public sealed class FlinkImporter
     private readonly List<MissingInformation> _missing = [];
     private readonly List<string> _notes = [];
     private readonly SortedDictionary<string, string> _overrides = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _resolved = new(StringComparer.Ordinal);
     private readonly MigrationAnnotations _annotations;
     private readonly ReferenceData _reference;
     private readonly bool _isManifest;
@@ -90,10 +91,11 @@ public sealed class FlinkImporter
             _spec.Overrides[key] = value;
         }
         var platform = new PlatformConfig { DefaultRuntime = Runtime.Flink };
+        platform.KafkaClusters.Add(KafkaClusters());
         var fabric = new Fabric { Name = FabricName, Flink = _fabric };
         platform.Fabrics.Add(fabric);
         var keys = _entries.Values.OrderBy(entry => entry.Line).Select(entry => _decided[entry.Key]).ToArray();
-        return new LegacyImport(_spec, platform, fabric, keys, _missing, _notes);
+        return new LegacyImport(_spec, platform, fabric, keys, _missing, _notes) { ResolvedTemplates = _resolved };
     }
 
     private void Identity(string defaultNamespace)
@@ -150,6 +152,11 @@ public sealed class FlinkImporter
         {
             Missing("artifact.jar.uri", _isManifest ? "the FlinkDeployment has no job.jarURI" : "a Flink configuration file does not say which jar runs",
                 "artifact:\n  uri: <jar URI: local://, s3://, https://>");
+        }
+        if (_isManifest && Get("spec.job.entryClass") is null && _annotations.Artifact?.EntryClass is { } mainClass)
+        {
+            // The owner names the Main-Class of the jar's manifest: the class the legacy job runs today.
+            _resolved["spec.job.entryClass"] = mainClass;
         }
         if (entryClass is null)
         {
@@ -423,6 +430,25 @@ public sealed class FlinkImporter
         {
             Missing("sinks", "a Flink jar job opens its sinks in code; the deployment does not list them",
                 "sinks:\n  - {system: kafka, cluster: <platform Kafka cluster>, name: <topic>}   # or `sinks: []` if it writes none");
+        }
+    }
+
+    /// <summary>The platform Kafka clusters the annotated datasets name, from the annotations' systems; a cluster they do not describe is missing.</summary>
+    private IEnumerable<KafkaCluster> KafkaClusters()
+    {
+        var names = _spec.Sources.Concat(_spec.Sinks).Where(dataset => dataset.System == "kafka").Select(dataset => dataset.Cluster).Distinct(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var (system, annotation) = _annotations.Systems.FirstOrDefault(pair => (pair.Value.Cluster ?? pair.Key) == name);
+            if (annotation?.BootstrapServers is { } servers)
+            {
+                yield return new KafkaCluster { Name = name, BootstrapServers = servers, ZookeeperConnect = annotation.ZookeeperConnect ?? "" };
+            }
+            else
+            {
+                Missing($"kafkaClusters[{name}].bootstrapServers", $"a dataset is on Kafka cluster '{name}', which the annotations do not describe",
+                    $"systems:\n  {system ?? name}:\n    bootstrapServers: <host:port,...>");
+            }
         }
     }
 

@@ -17,4 +17,10 @@ public sealed record LegacyImport(
 {
     /// <summary>Legacy Samza system name → the platform Kafka cluster it is compared and rendered under.</summary>
     public IReadOnlyDictionary<string, string> SystemRenames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// What the legacy job runs with but its file does not show, as the annotations state it: a build-time template
+    /// (a Maven-filtered package path) resolved, or the Main-Class a jar's manifest supplies.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ResolvedTemplates { get; init; } = new Dictionary<string, string>();
 }

@@ -15,13 +15,16 @@ public static class EquivalenceProof
 {
     public static IReadOnlyList<Difference> Samza(IReadOnlyList<ConfigEntry> legacy, SamzaJobConfig rendered, LegacyImport import, ReferenceData reference) =>
         Compare(
-            SamzaNormalizer.Normalize(legacy.Select(entry => KeyValuePair.Create(entry.Key, entry.Value)), reference, import.SystemRenames),
+            SamzaNormalizer.Normalize(legacy.Select(entry => KeyValuePair.Create(entry.Key, import.ResolvedTemplates.GetValueOrDefault(entry.Key, entry.Value))),
+                reference, import.SystemRenames),
             SamzaNormalizer.Normalize(rendered.Properties, reference));
 
     /// <param name="resource">false for a Flink configuration file: only Flink keys are compared, not resource fields.</param>
-    public static IReadOnlyList<Difference> Flink(IReadOnlyList<ConfigEntry> legacy, FlinkDeploymentManifest rendered, bool resource, ReferenceData reference)
+    public static IReadOnlyList<Difference> Flink(IReadOnlyList<ConfigEntry> legacy, FlinkDeploymentManifest rendered, LegacyImport import, bool resource, ReferenceData reference)
     {
-        var legacyForm = FlinkNormalizer.Normalize(legacy, reference);
+        var resolved = legacy.Where(entry => !import.ResolvedTemplates.ContainsKey(entry.Key))
+            .Concat(import.ResolvedTemplates.Select(pair => new ConfigEntry(pair.Key, pair.Value, 0)));
+        var legacyForm = FlinkNormalizer.Normalize(resolved, reference);
         var renderedForm = FlinkNormalizer.Normalize(FlinkYaml.FlattenRendered(FlinkManifestWriter.ToJson(rendered)), reference);
         if (!resource)
         {

@@ -26,6 +26,7 @@ public sealed class SamzaImporter
     private readonly SortedDictionary<string, string> _overrides = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KafkaSystem> _kafka = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mappedFormats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _resolvedTemplates = new(StringComparer.Ordinal);
     private readonly MigrationAnnotations _annotations;
     private readonly ReferenceData _reference;
     private readonly JobSpec _spec = new() { Runtime = Runtime.Samza };
@@ -55,19 +56,27 @@ public sealed class SamzaImporter
         Stores(systemSystem);
         Resources();
         Package();
+        Datasets();
         Remaining();
         Serdes();
-        Datasets();
         Keep();
+        // Overrides name systems by their legacy names; the rendered config names them by their platform clusters.
+        var renames = _kafka.Values.ToDictionary(kafka => kafka.Name, kafka => kafka.Cluster, StringComparer.Ordinal);
         foreach (var (key, value) in _overrides)
         {
-            _spec.Overrides[key] = value;
+            var renamed = SamzaNormalizer.Rename(key["samza.".Length..], value, renames);
+            _spec.Overrides[$"samza.{renamed.Key}"] = renamed.Value;
+            foreach (var mapping in _decided.Values.Where(mapping => mapping.Target == key).ToList())
+            {
+                _decided[mapping.Key] = mapping with { Target = $"samza.{renamed.Key}" };
+            }
         }
         var (platform, fabric) = DerivedPlatform(systemSystem);
         var keys = _props.Values.OrderBy(entry => entry.Line).Select(entry => _decided[entry.Key]).ToArray();
         return new LegacyImport(_spec, platform, fabric, keys, _missing, _notes)
         {
-            SystemRenames = _kafka.Values.ToDictionary(kafka => kafka.Name, kafka => kafka.Cluster, StringComparer.Ordinal),
+            SystemRenames = renames,
+            ResolvedTemplates = _resolvedTemplates,
         };
     }
 
@@ -246,10 +255,48 @@ public sealed class SamzaImporter
                 Decide(key, Refused, "", $"input '{item}' is on system '{input.System}', which is not a Kafka system");
                 return;
             }
-            _spec.Sources.Add(new Dataset { System = "kafka", Cluster = kafka.Cluster, Name = input.Stream, Format = SystemFormat(input.System) ?? "" });
+            var dataset = new Dataset { System = "kafka", Cluster = kafka.Cluster, Name = input.Stream, Format = SystemFormat(input.System) ?? "" };
+            DeclaredStream(input.System, input.Stream, dataset, $"sources[{_spec.Sources.Count}]");
+            _spec.Sources.Add(dataset);
         }
         Decide(key, Mapped, "sources");
     }
+
+    /// <summary>
+    /// A `streams.&lt;id&gt;` declaration of a dataset's (system, topic): its id becomes the alias, its message serde
+    /// the format when the compiler registers that serde the same way. Returns whether one was found.
+    /// </summary>
+    private bool DeclaredStream(string system, string topic, Dataset dataset, string path)
+    {
+        var defaultSystem = Get("job.default.system");
+        var id = _props.Keys.Where(key => key.StartsWith("streams.", StringComparison.Ordinal)).Select(key => key.Split('.')[1]).Distinct(StringComparer.Ordinal)
+            .FirstOrDefault(candidate => (Get($"streams.{candidate}.samza.physical.name") ?? candidate) == topic
+                && (Get($"streams.{candidate}.samza.system") ?? defaultSystem) == system
+                && !_decided.ContainsKey($"streams.{candidate}.samza.system") && !_decided.ContainsKey($"streams.{candidate}.samza.physical.name"));
+        if (id is null)
+        {
+            return false;
+        }
+        if (id != SanitizedStreamId(topic))
+        {
+            dataset.Alias = id;
+        }
+        foreach (var key in new[] { $"streams.{id}.samza.system", $"streams.{id}.samza.physical.name" }.Where(_props.ContainsKey))
+        {
+            Decide(key, Mapped, path);
+        }
+        var serdeKey = $"streams.{id}.samza.msg.serde";
+        if (Get(serdeKey) is { } serde && SamzaSerdes.FormatOf(serde, Get($"serializers.registry.{serde}.class")) is { } format)
+        {
+            dataset.Format = format;
+            _mappedFormats.Add(serde);
+            Decide(serdeKey, Mapped, $"{path}.format");
+        }
+        return true;
+    }
+
+    /// <summary>The stream id the compiler gives a dataset without an alias (its name with characters outside [A-Za-z0-9_-] as '-').</summary>
+    private static string SanitizedStreamId(string name) => new(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '-').ToArray());
 
     /// <summary>The format of a system's default message serde, when it is one the compiler registers the same way.</summary>
     private string? SystemFormat(string system)
@@ -431,6 +478,12 @@ public sealed class SamzaImporter
             {
                 Decide(key, Mapped, "artifact.jar.uri");
             }
+            else if (!resolved && annotated is not null)
+            {
+                // The build fills the template in; the annotations say with what, so the proof compares that.
+                _resolvedTemplates[key] = annotated;
+                Decide(key, Mapped, "artifact.jar.uri", "a build-time template, resolved by the annotations");
+            }
             else
             {
                 Decide(key, Mapped, "artifact.jar.uri", resolved ? "replaced by the annotations" : "has unresolved build placeholders");
@@ -549,7 +602,17 @@ public sealed class SamzaImporter
         }
         if (_annotations.Sinks is { } sinks)
         {
-            _spec.Sinks.Add(sinks.Select(Dataset));
+            foreach (var sink in sinks)
+            {
+                var dataset = Dataset(sink);
+                // A stream the config declares for this sink describes it; its legacy system is the one behind the sink's cluster.
+                var system = _kafka.Values.FirstOrDefault(kafka => kafka.Cluster == dataset.Cluster)?.Name;
+                if (system is not null && DeclaredStream(system, dataset.Name, dataset, $"sinks[{_spec.Sinks.Count}]") && sink.Format.Length > 0 && dataset.Format != sink.Format)
+                {
+                    dataset.Format = sink.Format;
+                }
+                _spec.Sinks.Add(dataset);
+            }
         }
         else
         {

@@ -37,7 +37,8 @@ public static class SamzaNormalizer
         return new SortedDictionary<string, string>(config, StringComparer.Ordinal);
     }
 
-    private static KeyValuePair<string, string> Rename(string key, string value, IReadOnlyDictionary<string, string> renames)
+    /// <summary>A key/value with every reference to a renamed system (in the key or as a system or system.stream value) renamed.</summary>
+    public static KeyValuePair<string, string> Rename(string key, string value, IReadOnlyDictionary<string, string> renames)
     {
         string System(string name) => renames.TryGetValue(name, out var renamed) ? renamed : name;
         string SystemStream(string text) => SamzaKeys.SplitSystemStream(text) is { } pair ? $"{System(pair.System)}.{pair.Stream}" : text;
