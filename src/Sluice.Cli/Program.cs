@@ -15,10 +15,8 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
-        foreach (var command in MigrateCommands.Create())
-        {
-            root.Subcommands.Add(command);
-        }
+        root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(MigrateCommands.Create());
         return root;
     }
 }

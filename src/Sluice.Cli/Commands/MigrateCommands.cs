@@ -13,7 +13,7 @@ namespace Sluice.Cli.Commands;
 /// <summary>`sluice migrate`: legacy Samza/Flink config → JobSpec, with the mapping report and equivalence proof.</summary>
 public static class MigrateCommands
 {
-    public static IEnumerable<Command> Create()
+    public static Command Create()
     {
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "a job to move onto Sluice (the guarded cut-over)" };
         var back = new Option<bool>("--back") { Description = "move the job back to its legacy control plane (eject)" };
@@ -35,7 +35,7 @@ public static class MigrateCommands
             parse.InvocationConfiguration.Error.WriteLine($"migrate: {error.Message}");
             return 2;
         });
-        return [migrate];
+        return migrate;
     }
 
     private static Command Plan()

@@ -1,3 +1,4 @@
+using Sluice.Spec;
 using Sluice.Spec.V1;
 
 namespace Sluice.Runtimes.Compilation;
@@ -39,7 +40,15 @@ public sealed record EffectiveResources(int Parallelism, int? MaxParallelism, Co
         else
         {
             var source = memoryIndex switch { 0 => path, 1 => $"fabric {fabric.Name} defaultResources", _ => "platform defaultResources" };
-            memory = MemoryQuantity.ToMebibytes(layers[memoryIndex]!.Memory, $"{source}.memory", problems);
+            var quantity = layers[memoryIndex]!.Memory;
+            if (Quantity.TryParseBytes(quantity, out _))
+            {
+                memory = Quantity.ParseMebibytes(quantity);
+            }
+            else
+            {
+                problems.Add($"{source}.memory", $"'{quantity}' is not {Quantity.Expected}");
+            }
         }
         return new ComputeNeeds(cpu, memory);
     }
