@@ -35,7 +35,9 @@ public static class SamzaToFlink
 
     public static CrossRuntimeResult Render(LegacyImport samza, Fabric? flinkFabric = null)
     {
-        var fabric = flinkFabric ?? DefaultFabric();
+        var fabric = (flinkFabric ?? DefaultFabric()).Clone();
+        // What the Samza platform supplied where the spec is silent (the coordinator's CPU) still holds.
+        fabric.DefaultResources ??= samza.Fabric.DefaultResources?.Clone();
         var spec = samza.Spec.Clone();
         spec.Runtime = Runtime.Flink;
         var changes = new List<MeaningChange>();

@@ -192,7 +192,7 @@ public sealed class SamzaImporter
                         Decide(key, Platform, $"kafkaClusters[{cluster}].zookeeperConnect");
                         break;
                     default:
-                        KeepOverride(key, "a per-system setting; the JobSpec describes datasets, not systems");
+                        KeepDocumented(key, "a per-system setting; the JobSpec describes datasets, not systems");
                         break;
                 }
             }
@@ -418,7 +418,7 @@ public sealed class SamzaImporter
                         KeepOverride(key, "a store engine the JobSpec has no kind for");
                         break;
                     default:
-                        KeepOverride(key, "a store tuning setting the JobSpec has no field for");
+                        KeepDocumented(key, "a store tuning setting the JobSpec has no field for");
                         break;
                 }
             }
@@ -531,7 +531,7 @@ public sealed class SamzaImporter
             {
                 Decide(key, Platform, "fabric.samza.yarnQueue");
             }
-            else if (_reference.SamzaCatalog.Contains(key))
+            else
             {
                 var documentedDefault = _reference.SamzaKeys.FirstOrDefault(info => info.Key == key)?.Default;
                 if (documentedDefault is not null && documentedDefault == _props[key].Value)
@@ -540,18 +540,25 @@ public sealed class SamzaImporter
                 }
                 else
                 {
-                    KeepOverride(key, Hint(key));
+                    KeepDocumented(key, Hint(key));
                 }
             }
-            else
-            {
-                var nearest = ReferenceData.NearestKey(key, _reference.SamzaKeys.Select(info => info.Key));
-                _overrides[$"samza.{key}"] = _props[key].Value;
-                Decide(key, Unknown, nearest ?? "", nearest is null
-                    ? "not a documented Samza key (the job's own setting?); kept as an override so the job still reads it"
-                    : $"not a documented Samza key; did you mean '{nearest}'? Kept as an override so the job still reads it");
-            }
         }
+    }
+
+    /// <summary>Keeps a key as an override; one the reference does not document is flagged unknown, with the nearest real key.</summary>
+    private void KeepDocumented(string key, string why)
+    {
+        if (_reference.SamzaCatalog.Contains(key))
+        {
+            KeepOverride(key, why);
+            return;
+        }
+        var nearest = ReferenceData.NearestKey(key, _reference.SamzaKeys.Select(info => info.Key));
+        _overrides[$"samza.{key}"] = _props[key].Value;
+        Decide(key, Unknown, nearest ?? "", nearest is null
+            ? "not a documented Samza key (the job's own setting?); kept as an override so the job still reads it"
+            : $"not a documented Samza key; did you mean '{nearest}'? Kept as an override so the job still reads it");
     }
 
     private static string Hint(string key) => key switch
