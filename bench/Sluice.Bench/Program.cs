@@ -17,6 +17,6 @@ public static class Program
 
     private static IEnumerable<Command> Scenarios()
     {
-        yield break;
+        yield return Sluice.Bench.Scenarios.MetadataScenario.Create();
     }
 }

@@ -17,6 +17,14 @@ public static class Program
         }
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(MigrateCommands.Create());
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Options.Add(Client.ServerConnection.ServerOption);
+        foreach (var command in JobCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
+        root.Subcommands.Add(LineageCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
         return root;
     }
 }

@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sluice.Bench.Measurement;
+using Sluice.Metadata;
+using Sluice.Server;
+using Sluice.Spec.V1;
+using Spectre.Console;
+
+namespace Sluice.Bench.Scenarios;
+
+/// <summary>
+/// `sluice-bench metadata`: N concurrent clients over real gRPC against an in-process server on loopback, after
+/// seeding the catalog; beside it, in the same run, the database's raw single-row insert-transaction rate through
+/// the driver (and `pgbench -N` on PostgreSQL).
+/// </summary>
+public static class MetadataScenario
+{
+    public static Command Create()
+    {
+        var database = new Option<string>("--db")
+        {
+            Description = "postgres://USER[:PASS]@HOST:PORT/DB, mysql://USER[:PASS]@HOST:PORT/DB or sqlite; the bench works in a fresh database of its own on that server",
+            DefaultValueFactory = _ => "sqlite",
+        };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients", DefaultValueFactory = _ => 32 };
+        var jobs = new Option<int>("--jobs") { Description = "Catalog size seeded before measuring", DefaultValueFactory = _ => 100_000 };
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "How long each measurement runs (e.g. 20s)",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(20),
+            CustomParser = result => ParseDuration(result.Tokens.Single().Value),
+        };
+        var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/metadata-<dialect>.json)" };
+        var command = new Command("metadata", "Metadata API throughput and latency (apply, get, lineage, list) beside the database's raw insert limit")
+        {
+            database, clients, jobs, duration, output,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(clients), parse.GetValue(jobs), parse.GetValue(duration));
+            var report = await RunAsync(settings);
+            Print(report);
+            var path = parse.GetValue(output) ?? Path.Combine("bench", "results", $"metadata-{report.Dialect}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(path)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private sealed record Settings(string Database, int Clients, int Jobs, TimeSpan Duration);
+
+    public sealed record Report(
+        string Dialect, int Clients, int SeededJobs, double SeedSeconds, double DurationSeconds, DateTime RunAt, string Machine,
+        LoadResult RawInsert, double? PgBenchNTps, string PgBenchDetail, IReadOnlyList<LoadResult> Operations, double WriteToRawRatio);
+
+    private static async Task<Report> RunAsync(Settings settings)
+    {
+        await using var database = await BenchDatabase.CreateAsync(settings.Database);
+        var dialect = database.Dialect.ToString().ToLowerInvariant();
+        Step($"{dialect}: raw single-row insert transactions, {settings.Clients} clients, {settings.Duration.TotalSeconds:0}s");
+        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration);
+        Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
+
+        double? pgbenchTps = null;
+        var pgbenchDetail = "not PostgreSQL";
+        if (database.PgBenchTarget() is { } target)
+        {
+            Step("pgbench -N at the same client count");
+            (pgbenchTps, pgbenchDetail) = await PgBench.RunAsync(target, settings.Clients, settings.Duration);
+            Step($"  {pgbenchTps:N0} tps ({pgbenchDetail})");
+        }
+
+        await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
+        {
+            Database = database.StoreUrl,
+            Listen = new Uri("http://127.0.0.1:0"),
+            LogLevel = LogLevel.Warning,
+        });
+        Step($"seeding {settings.Jobs:N0} jobs through the bulk path");
+        var seedClock = System.Diagnostics.Stopwatch.StartNew();
+        await SeedAsync(server.Services.GetRequiredService<MetadataCommands>(), settings.Jobs);
+        var seedSeconds = seedClock.Elapsed.TotalSeconds;
+
+        using var channel = GrpcChannel.ForAddress(server.ApiAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        });
+        var client = new MetadataService.MetadataServiceClient(channel);
+        var operations = new List<LoadResult>();
+        var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+
+        Step("apply: a new job per call (revision + lineage rows + audit row)");
+        operations.Add(await LoadRunner.RunAsync("apply (new job)", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        {
+            var index = settings.Jobs + c * 1_000_000L + seq;
+            await client.ApplyJobAsync(new ApplyJobRequest { Spec = BenchSpecs.Job($"w{run}-{c}-{seq}", index) }, cancellationToken: ct);
+        }));
+
+        Step("get job");
+        operations.Add(await LoadRunner.RunAsync("get job", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        {
+            var i = Random.Shared.Next(settings.Jobs);
+            await client.GetJobAsync(new GetJobRequest { Namespace = BenchSpecs.Namespace(i), Name = SeedName(i) }, cancellationToken: ct);
+        }));
+
+        Step("lineage: readers of a dataset");
+        operations.Add(await LoadRunner.RunAsync("lineage readers of dataset", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        {
+            var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
+            var answer = await client.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = $"kafka://{BenchSpecs.Cluster}/{topic}" }, cancellationToken: ct);
+            if (answer.Readers.Count == 0)
+            {
+                throw new InvalidOperationException($"{topic} has no readers");
+            }
+        }));
+
+        Step("list: namespace + label selector, first page of 50");
+        operations.Add(await LoadRunner.RunAsync("list (ns + label, 50)", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        {
+            var i = Random.Shared.Next(settings.Jobs);
+            await client.ListJobsAsync(new ListJobsRequest
+            {
+                Namespace = BenchSpecs.Namespace(i),
+                LabelSelector = $"tier={BenchSpecs.Tier(i)}",
+                PageSize = 50,
+            }, cancellationToken: ct);
+        }));
+
+        Step("list: jobs reading a topic (--reads)");
+        operations.Add(await LoadRunner.RunAsync("list --reads topic", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        {
+            var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
+            await client.ListJobsAsync(new ListJobsRequest { ReadsDataset = $"kafka://{BenchSpecs.Cluster}/{topic}", PageSize = 50 }, cancellationToken: ct);
+        }));
+
+        return new Report(dialect, settings.Clients, settings.Jobs, seedSeconds, settings.Duration.TotalSeconds, DateTime.UtcNow,
+            $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", raw, pgbenchTps, pgbenchDetail, operations,
+            raw.PerSecond > 0 ? operations[0].PerSecond / raw.PerSecond : double.NaN);
+    }
+
+    private static string SeedName(long i) => $"seed-{i:D7}";
+
+    private static async Task SeedAsync(MetadataCommands commands, int jobs)
+    {
+        const int batch = 1000;
+        var caller = new CallerContext("bench", "sluice-bench");
+        for (var start = 0; start < jobs; start += batch)
+        {
+            var specs = Enumerable.Range(start, Math.Min(batch, jobs - start)).Select(i => BenchSpecs.Job(SeedName(i), i)).ToList();
+            await commands.SeedJobsAsync(specs, caller);
+        }
+    }
+
+    private static void Print(Report report)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"sluice-bench metadata: {report.Dialect}, {report.Clients} clients, {report.SeededJobs:N0} jobs seeded, {report.DurationSeconds:0}s each");
+        foreach (var column in new[] { "measure", "ops/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+        void Row(LoadResult result) => table.AddRow(
+            Markup.Escape(result.Name), F(result.PerSecond, "N0"), F(result.P50Ms), F(result.P90Ms), F(result.P99Ms), F(result.MaxMs),
+            result.Errors == 0 ? "0" : $"[red]{result.Errors}[/]");
+        Row(report.RawInsert);
+        if (report.PgBenchNTps is { } tps)
+        {
+            table.AddRow("pgbench -N (tps)", F(tps, "N0"), "", "", "", "", "");
+        }
+        foreach (var operation in report.Operations)
+        {
+            Row(operation);
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"apply through the API = [bold]{report.WriteToRawRatio:P0}[/] of the raw insert-transaction rate; " +
+                               $"seeding took {report.SeedSeconds:0.0}s; pgbench: {Markup.Escape(report.PgBenchDetail)}");
+        foreach (var failed in report.Operations.Append(report.RawInsert).Where(r => r.FirstError is not null))
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(failed.Name)}: first error: {Markup.Escape(failed.FirstError!)}[/]");
+        }
+    }
+
+    private static string F(double value, string format = "0.00") =>
+        double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void Step(string what) => AnsiConsole.MarkupLine($"[grey]{DateTime.Now:HH:mm:ss} {Markup.Escape(what)}[/]");
+
+    private static TimeSpan ParseDuration(string text) =>
+        text.EndsWith("ms", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(int.Parse(text[..^2], CultureInfo.InvariantCulture))
+        : text.EndsWith('s') ? TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture))
+        : text.EndsWith('m') ? TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture))
+        : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+}

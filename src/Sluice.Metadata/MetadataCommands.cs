@@ -1,0 +1,520 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Sluice.Spec;
+using Sluice.Spec.V1;
+using Sluice.Store;
+
+namespace Sluice.Metadata;
+
+/// <summary>
+/// The Metadata service's commands: one method per MetadataService RPC, each taking the proto request and the
+/// caller. Stateless: any number of instances may share one store. Refusals are <see cref="MetadataException"/>s
+/// (<see cref="SpecValidationException"/>, <see cref="ConflictException"/>, <see cref="NotFoundException"/>).
+/// Every change runs in one store transaction together with its audit row.
+/// </summary>
+public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options = null)
+{
+    private const int MaxJobLineageDepth = 32;
+    private const int MaxCreateRaceRetries = 3;
+
+    private readonly MetadataOptions _options = options ?? new MetadataOptions();
+    private readonly SpecIntake _intake = new(options ?? new MetadataOptions());
+    private readonly LineageExplorer _lineage = new(store);
+
+    // ---- apply ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Creates or updates a job: one transaction writes the revision, its index rows, the job's new head and the audit
+    /// row. A stale <c>expected_revision</c> is a <see cref="ConflictException"/>; the same spec hash as the head makes no
+    /// revision (outcome UNCHANGED); a repeated <c>request_id</c> answers the first result again.
+    /// </summary>
+    public async Task<ApplyJobResponse> ApplyJobAsync(ApplyJobRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        caller.Check();
+        var requestId = RequestChecks.RequestId(request.RequestId);
+        var accepted = _intake.Accept(request);
+        var spec = accepted.Spec;
+        var content = RevisionContent.Of(spec, accepted.SourceKind, accepted.SourceText);
+        var target = RequestChecks.Target(spec.Namespace, spec.Name);
+
+        if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } earlier)
+            return await ReplayApplyAsync(earlier, target, content.SpecHash, accepted, ct);
+        if (request.DryRun)
+            return await DryRunAsync(request, spec, content, accepted, ct);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = await store.WriteAsync(tx => ApplyInTransactionAsync(tx, request, spec, content, target, requestId, caller), ct);
+                response.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
+                return response;
+            }
+            catch (DuplicateKeyException)
+            {
+                // Either a concurrent retry of this very request committed first (replay it), or another request
+                // created the job between our read and our insert (apply again, now as an update).
+                if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
+                    return await ReplayApplyAsync(raced, target, content.SpecHash, accepted, ct);
+                if (attempt >= MaxCreateRaceRetries)
+                    throw new ConflictException($"{target} kept changing concurrently while it was applied; retry");
+            }
+        }
+    }
+
+    private async Task<ApplyJobResponse> ApplyInTransactionAsync(StoreTransaction tx, ApplyJobRequest request, JobSpec spec,
+        NewRevision content, string target, string? requestId, CallerContext caller)
+    {
+        var now = _options.Clock.GetUtcNow();
+        var job = await tx.LockJobAsync(spec.Namespace, spec.Name);
+        var live = job is { DesiredState: not DesiredState.Deleted };
+        var current = live ? job!.Revision : 0;
+        if (request.HasExpectedRevision && request.ExpectedRevision != current)
+            throw StaleRevision(target, request.ExpectedRevision, current);
+
+        if (live && job!.SpecHash == content.SpecHash)
+        {
+            await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.JobApplyUnchanged, target, job.Id, requestId,
+                job.Revision, job.Revision, job.SpecHash, job.SpecHash, caller.Client, null));
+            return new ApplyJobResponse
+            {
+                Job = job.ToJob(spec), Outcome = ApplyOutcome.Unchanged, Revision = job.Revision, SpecHash = job.SpecHash,
+                PreviousRevision = job.Revision,
+            };
+        }
+
+        var jobId = job?.Id ?? await tx.InsertJobAsync(spec.Namespace, spec.Name, DesiredState.Running, now, caller.Actor);
+        var from = job?.Revision ?? 0;
+        var to = from + 1;
+        var revisionId = await tx.InsertRevisionAsync(jobId, to, content, caller.Actor, now, requestId);
+        // An update keeps a suspended job suspended; a re-created (deleted) job starts running.
+        var state = live ? job!.DesiredState : DesiredState.Running;
+        await tx.SetHeadAsync(jobId, from, to, revisionId, state, now, caller.Actor);
+        await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, target, jobId,
+            requestId, job is null ? null : from, to, job?.SpecHash, content.SpecHash, caller.Client, null));
+
+        var stored = new JobRecord(jobId, spec.Namespace, spec.Name, to, state, content.SpecHash, content.SourceKind, null,
+            job?.CreatedAt ?? now, job?.CreatedBy ?? caller.Actor, now, caller.Actor);
+        if (job is { DesiredState: DesiredState.Deleted })
+            stored = stored with { CreatedAt = now, CreatedBy = caller.Actor };
+        return new ApplyJobResponse
+        {
+            Job = stored.ToJob(spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = to,
+            SpecHash = content.SpecHash, PreviousRevision = current,
+        };
+    }
+
+    private async Task<ApplyJobResponse> ReplayApplyAsync(AuditRecord earlier, string target, string specHash, AcceptedSpec accepted,
+        CancellationToken ct)
+    {
+        var outcome = earlier.Action switch
+        {
+            AuditAction.JobCreate => ApplyOutcome.Created,
+            AuditAction.JobUpdate => ApplyOutcome.Updated,
+            AuditAction.JobApplyUnchanged => ApplyOutcome.Unchanged,
+            _ => ApplyOutcome.Unspecified,
+        };
+        if (outcome == ApplyOutcome.Unspecified || earlier.Target != target || earlier.AfterHash != specHash)
+            throw new ConflictException($"request id '{earlier.RequestId}' was already used for {Describe(earlier)}; " +
+                                        "a retry must repeat the same request, a new request needs a new id");
+        var (ns, name) = (accepted.Spec.Namespace, accepted.Spec.Name);
+        var job = await store.FindJobAsync(ns, name, includeSpec: true, ct)
+                  ?? throw new NotFoundException($"job {ns}/{name} not found");
+        var response = new ApplyJobResponse
+        {
+            Job = job.ToJob(), Outcome = outcome, Revision = earlier.AfterRevision ?? 0, SpecHash = earlier.AfterHash ?? "",
+            PreviousRevision = earlier.Action == AuditAction.JobCreate ? 0 : earlier.BeforeRevision ?? 0, Replayed = true,
+        };
+        response.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
+        return response;
+    }
+
+    private async Task<ApplyJobResponse> DryRunAsync(ApplyJobRequest request, JobSpec spec, NewRevision content, AcceptedSpec accepted,
+        CancellationToken ct)
+    {
+        var job = await store.FindJobAsync(spec.Namespace, spec.Name, includeSpec: false, ct);
+        var live = job is { DesiredState: not DesiredState.Deleted };
+        var current = live ? job!.Revision : 0;
+        if (request.HasExpectedRevision && request.ExpectedRevision != current)
+            throw StaleRevision(RequestChecks.Target(spec.Namespace, spec.Name), request.ExpectedRevision, current);
+        var unchanged = live && job!.SpecHash == content.SpecHash;
+        var response = new ApplyJobResponse
+        {
+            Outcome = unchanged ? ApplyOutcome.Unchanged : live ? ApplyOutcome.Updated : ApplyOutcome.Created,
+            Revision = unchanged ? current : (job?.Revision ?? 0) + 1,
+            SpecHash = content.SpecHash,
+            PreviousRevision = current,
+            Job = job is null
+                ? new Job { Namespace = spec.Namespace, Name = spec.Name, Spec = spec, SpecHash = content.SpecHash, SourceKind = content.SourceKind }
+                : job.ToJob(spec),
+        };
+        response.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
+        return response;
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------------------
+
+    public async Task<Job> GetJobAsync(GetJobRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        RequestChecks.JobName(request.Namespace, request.Name);
+        var job = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct);
+        if (job is null || (job.DesiredState == DesiredState.Deleted && !request.IncludeDeleted))
+            throw JobNotFound(request.Namespace, request.Name, job is not null);
+        return job.ToJob();
+    }
+
+    /// <summary>Jobs by (namespace, name), filtered only through indexed tables (labels, placement, lineage).</summary>
+    public async Task<ListJobsResponse> ListJobsAsync(ListJobsRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        var pageSize = RequestChecks.PageSize(request.PageSize);
+        var after = PageToken.Decode("jobs", request.PageToken, 2);
+        var query = new JobQuery
+        {
+            Namespace = NullIfEmpty(request.Namespace),
+            Labels = LabelSelector.Parse(request.LabelSelector),
+            Runtime = request.Runtime == Runtime.Unspecified ? null : request.Runtime,
+            Stateful = request.HasStateful ? request.Stateful : null,
+            Fabric = NullIfEmpty(request.Fabric),
+            ReadsDataset = NullIfEmpty(request.ReadsDataset.Trim()),
+            WritesDataset = NullIfEmpty(request.WritesDataset.Trim()),
+            DesiredState = request.DesiredState == DesiredState.Unspecified ? null : request.DesiredState,
+            IncludeDeleted = request.IncludeDeleted,
+            IncludeSpec = request.IncludeSpec,
+            After = after is null ? null : (after[0], after[1]),
+            Limit = pageSize + 1,
+        };
+        var jobs = await store.ListJobsAsync(query, ct);
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(jobs.Take(pageSize).Select(j => j.ToJob()));
+        if (jobs.Count > pageSize)
+            response.NextPageToken = PageToken.Encode("jobs", jobs[pageSize - 1].Namespace, jobs[pageSize - 1].Name);
+        return response;
+    }
+
+    /// <summary>The job's revisions, newest first; deleted jobs keep their history.</summary>
+    public async Task<ListJobRevisionsResponse> ListJobRevisionsAsync(ListJobRevisionsRequest request, CallerContext caller,
+        CancellationToken ct = default)
+    {
+        var pageSize = RequestChecks.PageSize(request.PageSize);
+        var before = PageToken.DecodeNumber("revisions", request.PageToken);
+        var jobId = await JobIdAsync(request.Namespace, request.Name, ct);
+        var revisions = await store.ListRevisionsAsync(jobId, before, pageSize + 1, request.IncludeSpec, ct);
+        var response = new ListJobRevisionsResponse();
+        response.Revisions.AddRange(revisions.Take(pageSize).Select(r => r.ToRevision(request.Namespace, request.Name)));
+        if (revisions.Count > pageSize)
+            response.NextPageToken = PageToken.Encode("revisions", revisions[pageSize - 1].Revision.ToString());
+        return response;
+    }
+
+    public async Task<JobRevision> GetJobRevisionAsync(GetJobRevisionRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        if (request.Revision <= 0) throw new SpecValidationException("revision", $"must be 1 or more, got {request.Revision}");
+        var jobId = await JobIdAsync(request.Namespace, request.Name, ct);
+        var revision = await store.FindRevisionAsync(jobId, request.Revision, ct)
+                       ?? throw new NotFoundException($"job {request.Namespace}/{request.Name} has no revision {request.Revision}");
+        return revision.ToRevision(request.Namespace, request.Name);
+    }
+
+    /// <summary>Field-level changes from one revision to another (to_revision 0 = the current one).</summary>
+    public async Task<DiffJobRevisionsResponse> DiffJobRevisionsAsync(DiffJobRevisionsRequest request, CallerContext caller,
+        CancellationToken ct = default)
+    {
+        if (request.FromRevision <= 0) throw new SpecValidationException("from_revision", $"must be 1 or more, got {request.FromRevision}");
+        if (request.ToRevision < 0) throw new SpecValidationException("to_revision", $"must be 0 (current) or more, got {request.ToRevision}");
+        var jobId = await JobIdAsync(request.Namespace, request.Name, ct);
+        var toNumber = request.ToRevision;
+        if (toNumber == 0)
+            toNumber = (await store.ListRevisionsAsync(jobId, null, 1, includeSpec: false, ct))[0].Revision;
+        var from = await RevisionAsync(jobId, request.Namespace, request.Name, request.FromRevision, ct);
+        var to = await RevisionAsync(jobId, request.Namespace, request.Name, toNumber, ct);
+        var response = new DiffJobRevisionsResponse
+        {
+            FromRevision = from.Revision, ToRevision = to.Revision, FromHash = from.SpecHash, ToHash = to.SpecHash,
+        };
+        response.Changes.AddRange(SpecDiff.Compare(CanonicalSpec.FromCanonicalJson(from.CanonicalSpec!), CanonicalSpec.FromCanonicalJson(to.CanonicalSpec!)));
+        return response;
+    }
+
+    // ---- desired state --------------------------------------------------------------------------------------
+
+    public Task<ChangeJobStateResponse> SuspendJobAsync(ChangeJobStateRequest request, CallerContext caller, CancellationToken ct = default) =>
+        ChangeStateAsync(request, caller, AuditAction.JobSuspend, DesiredState.Suspended, ct);
+
+    public Task<ChangeJobStateResponse> ResumeJobAsync(ChangeJobStateRequest request, CallerContext caller, CancellationToken ct = default) =>
+        ChangeStateAsync(request, caller, AuditAction.JobResume, DesiredState.Running, ct);
+
+    /// <summary>Soft delete: the job leaves listings and lineage; its revisions and audit rows stay.</summary>
+    public Task<ChangeJobStateResponse> DeleteJobAsync(ChangeJobStateRequest request, CallerContext caller, CancellationToken ct = default) =>
+        ChangeStateAsync(request, caller, AuditAction.JobDelete, DesiredState.Deleted, ct);
+
+    /// <summary>
+    /// Sets the desired state. Already in that state: answers changed=false and writes nothing (no change, no audit row).
+    /// </summary>
+    private async Task<ChangeJobStateResponse> ChangeStateAsync(ChangeJobStateRequest request, CallerContext caller, AuditAction action,
+        DesiredState state, CancellationToken ct)
+    {
+        caller.Check();
+        RequestChecks.JobName(request.Namespace, request.Name);
+        var requestId = RequestChecks.RequestId(request.RequestId);
+        if (request.Reason.Length > StoreLimits.ReasonLength)
+            throw new SpecValidationException("reason", $"must be at most {StoreLimits.ReasonLength} characters");
+        var target = RequestChecks.Target(request.Namespace, request.Name);
+        if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } earlier)
+            return await ReplayStateChangeAsync(earlier, action, target, request, ct);
+        try
+        {
+            return await store.WriteAsync(async tx =>
+            {
+                var now = _options.Clock.GetUtcNow();
+                var job = await tx.LockJobAsync(request.Namespace, request.Name);
+                if (job is null || job.DesiredState == DesiredState.Deleted)
+                    throw JobNotFound(request.Namespace, request.Name, job is not null);
+                if (request.HasExpectedRevision && request.ExpectedRevision != job.Revision)
+                    throw StaleRevision(target, request.ExpectedRevision, job.Revision);
+                if (job.DesiredState == state)
+                    return new ChangeJobStateResponse { Job = job.ToJob(), Changed = false };
+                await tx.SetDesiredStateAsync(job.Id, job.Revision, state, now, caller.Actor);
+                await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, action, target, job.Id, requestId, job.Revision, job.Revision,
+                    job.SpecHash, job.SpecHash, caller.Client, NullIfEmpty(request.Reason)));
+                var changed = job with { DesiredState = state, UpdatedAt = now, UpdatedBy = caller.Actor };
+                return new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true };
+            }, ct);
+        }
+        catch (DuplicateKeyException error)
+        {
+            // Only the audit row's request id is unique here: a concurrent retry of this request committed first.
+            if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
+                return await ReplayStateChangeAsync(raced, action, target, request, ct);
+            throw new ConflictException($"{target} changed concurrently: {error.Message}");
+        }
+    }
+
+    private async Task<ChangeJobStateResponse> ReplayStateChangeAsync(AuditRecord earlier, AuditAction action, string target,
+        ChangeJobStateRequest request, CancellationToken ct)
+    {
+        if (earlier.Action != action || earlier.Target != target)
+            throw new ConflictException($"request id '{earlier.RequestId}' was already used for {Describe(earlier)}; " +
+                                        "a retry must repeat the same request, a new request needs a new id");
+        var job = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct)
+                  ?? throw JobNotFound(request.Namespace, request.Name, false);
+        return new ChangeJobStateResponse { Job = job.ToJob(), Changed = true, Replayed = true };
+    }
+
+    // ---- audit ----------------------------------------------------------------------------------------------
+
+    /// <summary>Audit rows newest first, by job (namespace and name), namespace, actor, action and time range.</summary>
+    public async Task<ListAuditEventsResponse> ListAuditEventsAsync(ListAuditEventsRequest request, CallerContext caller,
+        CancellationToken ct = default)
+    {
+        var pageSize = RequestChecks.PageSize(request.PageSize);
+        if (request.Name.Length > 0 && request.Namespace.Length == 0)
+            throw new SpecValidationException("namespace", "is required when name is given (a job is namespace/name)");
+        if (request.Since is not null && request.Until is not null && request.Since.CompareTo(request.Until) >= 0)
+            throw new SpecValidationException("until", "must be later than since");
+        var query = new AuditQuery
+        {
+            JobId = request.Name.Length > 0 ? await JobIdAsync(request.Namespace, request.Name, ct) : null,
+            TargetPrefix = request.Name.Length == 0 && request.Namespace.Length > 0 ? $"job/{request.Namespace}/" : null,
+            Actor = NullIfEmpty(request.Actor),
+            Action = request.Action == AuditAction.Unspecified ? null : request.Action,
+            Since = request.Since?.ToDateTimeOffset(),
+            Until = request.Until?.ToDateTimeOffset(),
+            BeforeId = PageToken.DecodeNumber("audit", request.PageToken),
+            Limit = pageSize + 1,
+        };
+        var rows = await store.ListAuditAsync(query, ct);
+        var response = new ListAuditEventsResponse();
+        response.Events.AddRange(rows.Take(pageSize).Select(r => r.ToEvent()));
+        if (rows.Count > pageSize)
+            response.NextPageToken = PageToken.Encode("audit", rows[pageSize - 1].Id.ToString());
+        return response;
+    }
+
+    // ---- lineage --------------------------------------------------------------------------------------------
+
+    /// <summary>The live jobs whose current revision reads or writes the dataset.</summary>
+    public async Task<DatasetLineage> GetDatasetLineageAsync(GetDatasetLineageRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        var dataset = await DatasetAsync(request.Uri, ct);
+        var links = await store.LinksOfDatasetsAsync([dataset.Id], null, ct);
+        var response = new DatasetLineage { Dataset = dataset.ToInfo() };
+        response.Readers.AddRange(links.Where(l => l.Direction == DatasetDirection.Read).Select(l => l.ToRef()));
+        response.Writers.AddRange(links.Where(l => l.Direction == DatasetDirection.Write).Select(l => l.ToRef()));
+        return response;
+    }
+
+    /// <summary>Upstream (writers of what the job reads, transitively) and downstream jobs, to a depth (default 1).</summary>
+    public async Task<JobLineage> GetJobLineageAsync(GetJobLineageRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        RequestChecks.JobName(request.Namespace, request.Name);
+        if (request.Depth < 0 || request.Depth > MaxJobLineageDepth)
+            throw new SpecValidationException("depth", $"must be between 1 and {MaxJobLineageDepth} (0 means 1), got {request.Depth}");
+        var depth = request.Depth == 0 ? 1 : request.Depth;
+        var job = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: false, ct);
+        if (job is null || job.DesiredState == DesiredState.Deleted)
+            throw JobNotFound(request.Namespace, request.Name, job is not null);
+        var own = await store.LinksOfJobsAsync([job.Id], ct);
+        var reads = own.Where(l => l.Direction == DatasetDirection.Read).ToList();
+        var writes = own.Where(l => l.Direction == DatasetDirection.Write).ToList();
+        var (upstream, _) = await _lineage.WalkAsync(reads.Select(l => l.DatasetId).ToList(), downstream: false, depth, new HashSet<long> { job.Id }, ct);
+        var (downstream, _) = await _lineage.WalkAsync(writes.Select(l => l.DatasetId).ToList(), downstream: true, depth, new HashSet<long> { job.Id }, ct);
+        var response = new JobLineage { Job = new JobRef { Namespace = job.Namespace, Name = job.Name, Revision = job.Revision } };
+        response.Reads.AddRange(reads.Select(l => l.DatasetUri));
+        response.Writes.AddRange(writes.Select(l => l.DatasetUri));
+        response.Upstream.AddRange(upstream);
+        response.Downstream.AddRange(downstream);
+        return response;
+    }
+
+    /// <summary>Every live job downstream of the dataset, and every dataset they write, transitively.</summary>
+    public async Task<BlastRadius> GetBlastRadiusAsync(GetBlastRadiusRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        if (request.MaxDepth < 0 || request.MaxDepth > LineageExplorer.MaxDepth)
+            throw new SpecValidationException("max_depth", $"must be between 0 (unlimited) and {LineageExplorer.MaxDepth}, got {request.MaxDepth}");
+        var dataset = await DatasetAsync(request.Uri, ct);
+        var depth = request.MaxDepth == 0 ? LineageExplorer.MaxDepth : request.MaxDepth;
+        var (jobs, datasets) = await _lineage.WalkAsync([dataset.Id], downstream: true, depth, new HashSet<long>(), ct);
+        var response = new BlastRadius { Dataset = dataset.ToInfo() };
+        response.Jobs.AddRange(jobs);
+        response.Datasets.AddRange(datasets.Where(d => d != dataset.Uri));
+        return response;
+    }
+
+    public async Task<ListDatasetsResponse> ListDatasetsAsync(ListDatasetsRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        var pageSize = RequestChecks.PageSize(request.PageSize);
+        var after = PageToken.Decode("datasets", request.PageToken, 1)?[0];
+        var datasets = await store.ListDatasetsAsync(NullIfEmpty(request.UriPrefix), after, pageSize + 1, ct);
+        var response = new ListDatasetsResponse();
+        response.Datasets.AddRange(datasets.Take(pageSize).Select(d => d.ToInfo()));
+        if (datasets.Count > pageSize)
+            response.NextPageToken = PageToken.Encode("datasets", datasets[pageSize - 1].Uri);
+        return response;
+    }
+
+    public async Task<ListNamespacesResponse> ListNamespacesAsync(ListNamespacesRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        var response = new ListNamespacesResponse();
+        response.Namespaces.AddRange(await store.ListNamespacesAsync(ct));
+        return response;
+    }
+
+    // ---- fabrics --------------------------------------------------------------------------------------------
+
+    /// <summary>Creates or replaces a fabric, audited; validated like the platform config's fabrics.</summary>
+    public async Task<FabricRecord> PutFabricAsync(PutFabricRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        caller.Check();
+        var requestId = RequestChecks.RequestId(request.RequestId);
+        if (request.Fabric is null) throw new SpecValidationException("fabric", "is required");
+        var errors = PlatformValidator.Validate(new PlatformConfig { Fabrics = { request.Fabric } }).Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+            throw new SpecValidationException(errors.Select(d => new FieldViolation(d.Path.Replace("fabrics[0]", "fabric"), 0, 0, d.Message)).ToList());
+        var fabric = CanonicalSpec.Canonicalize(request.Fabric);
+        var config = JsonFormatter.Default.Format(fabric);
+        var target = $"fabric/{fabric.Name}";
+        var hash = CanonicalSpec.HashOf(config);
+        if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } earlier)
+        {
+            if (earlier.Action != AuditAction.FabricPut || earlier.Target != target || earlier.AfterHash != hash)
+                throw new ConflictException($"request id '{requestId}' was already used for {Describe(earlier)}");
+            return await FabricAsync(fabric.Name, ct);
+        }
+        var now = _options.Clock.GetUtcNow();
+        try
+        {
+            await store.WriteAsync(async tx =>
+            {
+                await tx.PutFabricAsync(fabric.Name, config, now, caller.Actor);
+                await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.FabricPut, target, null, requestId, null, null, null, hash,
+                    caller.Client, null));
+                return true;
+            }, ct);
+        }
+        catch (DuplicateKeyException) when (requestId is not null)
+        {
+            throw new ConflictException($"request id '{requestId}' was used concurrently by another request");
+        }
+        return new FabricRecord { Fabric = fabric, UpdatedAt = Timestamp.FromDateTimeOffset(now), UpdatedBy = caller.Actor };
+    }
+
+    public async Task<ListFabricsResponse> ListFabricsAsync(ListFabricsRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        var response = new ListFabricsResponse();
+        response.Fabrics.AddRange((await store.ListFabricsAsync(ct)).Select(ToFabricRecord));
+        return response;
+    }
+
+    // ---- bulk -----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Bulk path for the benchmark and imports: stores new jobs (revision 1 each, lineage, audit) with multi-row
+    /// inserts in one transaction. Every spec must be valid and name a job that does not exist yet. Returns how many
+    /// were stored. Use batches of a few thousand.
+    /// </summary>
+    public async Task<int> SeedJobsAsync(IReadOnlyList<JobSpec> specs, CallerContext caller, CancellationToken ct = default)
+    {
+        caller.Check();
+        var violations = new List<FieldViolation>();
+        var jobs = new List<SeedJob>(specs.Count);
+        for (var i = 0; i < specs.Count; i++)
+        {
+            var errors = SpecValidator.Validate(specs[i], _options.Platform).Where(d => d.IsError).ToList();
+            violations.AddRange(errors.Select(d => new FieldViolation($"specs[{i}].{d.Path}", 0, 0, d.Message)));
+            if (errors.Count == 0)
+                jobs.Add(new SeedJob(specs[i].Namespace, specs[i].Name, RevisionContent.Of(specs[i], SourceKind.Spec, null)));
+        }
+        var duplicate = jobs.GroupBy(j => (j.Namespace, j.Name)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            violations.Add(new FieldViolation("specs", 0, 0, $"job {duplicate.Key.Namespace}/{duplicate.Key.Name} appears more than once"));
+        if (violations.Count > 0) throw new SpecValidationException(violations);
+        try
+        {
+            return await store.SeedJobsAsync(jobs, caller.Actor, caller.Client, _options.Clock.GetUtcNow(), ct);
+        }
+        catch (DuplicateKeyException error)
+        {
+            throw new ConflictException($"seeding refused: a job in the batch already exists ({error.Message})");
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private async Task<long> JobIdAsync(string @namespace, string name, CancellationToken ct)
+    {
+        RequestChecks.JobName(@namespace, name);
+        return await store.FindJobIdAsync(@namespace, name, ct) ?? throw JobNotFound(@namespace, name, false);
+    }
+
+    private async Task<RevisionRecord> RevisionAsync(long jobId, string @namespace, string name, long revision, CancellationToken ct) =>
+        await store.FindRevisionAsync(jobId, revision, ct) ?? throw new NotFoundException($"job {@namespace}/{name} has no revision {revision}");
+
+    private async Task<DatasetRecord> DatasetAsync(string uri, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(uri)) throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic");
+        return await store.FindDatasetAsync(uri.Trim(), ct)
+               ?? throw new NotFoundException($"dataset {uri.Trim()} not found: no job has ever read or written it");
+    }
+
+    private async Task<FabricRecord> FabricAsync(string name, CancellationToken ct) =>
+        (await store.ListFabricsAsync(ct)).Where(f => f.Name == name).Select(ToFabricRecord).FirstOrDefault()
+        ?? throw new NotFoundException($"fabric {name} not found");
+
+    private static FabricRecord ToFabricRecord(StoredFabric fabric) => new()
+    {
+        Fabric = Fabric.Parser.ParseJson(fabric.Config),
+        UpdatedAt = Timestamp.FromDateTimeOffset(fabric.UpdatedAt),
+        UpdatedBy = fabric.UpdatedBy,
+    };
+
+    private static ConflictException StaleRevision(string target, long expected, long current) =>
+        new($"{target} is at revision {current}, but the request expected revision {expected}" +
+            (current == 0 ? " (the job does not exist)" : "") + "; read it again and re-apply", current);
+
+    private static NotFoundException JobNotFound(string @namespace, string name, bool deleted) =>
+        new($"job {@namespace}/{name} not found" + (deleted ? " (it was deleted; its history and audit remain)" : ""));
+
+    private static string Describe(AuditRecord audit) => $"{audit.Action} of {audit.Target} at {audit.At:O}";
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

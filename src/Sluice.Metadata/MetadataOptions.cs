@@ -1,0 +1,14 @@
+using Sluice.Spec.V1;
+
+namespace Sluice.Metadata;
+
+public sealed class MetadataOptions
+{
+    /// <summary>Validates specs against this platform (fabric names, Kafka clusters) when set.</summary>
+    public PlatformConfig? Platform { get; init; }
+
+    /// <summary>Turns SQL sources into JobSpecs; see <see cref="ISpecSourceTranslator"/>.</summary>
+    public ISpecSourceTranslator? SqlTranslator { get; init; }
+
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}

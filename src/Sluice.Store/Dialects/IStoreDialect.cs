@@ -1,0 +1,39 @@
+using System.Data.Common;
+using FluentMigrator.Runner;
+
+namespace Sluice.Store.Dialects;
+
+/// <summary>What differs between the three databases; every other statement is written once in portable SQL.</summary>
+internal interface IStoreDialect : IAsyncDisposable
+{
+    StoreDialectKind Kind { get; }
+
+    /// <summary>Opens a pooled connection, ready for use.</summary>
+    Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Appended to a SELECT that locks the rows it reads until the transaction ends ("" where the whole
+    /// database is locked by the write transaction itself, as in SQLite).</summary>
+    string ForUpdate { get; }
+
+    /// <summary>Turns an INSERT into one statement that also answers the new row's identity.</summary>
+    string InsertReturningId(string insert);
+
+    /// <summary>An INSERT that skips rows whose unique key already exists.</summary>
+    string InsertIgnore(string table, string columns, string valuesList, string conflictColumns);
+
+    /// <summary>An INSERT that overwrites <paramref name="updateColumns"/> when the unique key already exists.</summary>
+    string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns);
+
+    /// <summary>"column is one of the list parameter": Dapper expands lists for MySQL and SQLite, Npgsql binds arrays.</summary>
+    string InList(string column, string parameter);
+
+    bool IsUniqueViolation(Exception error);
+
+    /// <summary>Deadlocks, serialization failures, busy databases: the transaction may simply be run again.</summary>
+    bool IsTransient(Exception error);
+
+    void AddMigrationProcessor(IMigrationRunnerBuilder runner);
+
+    /// <summary>Rows at once in one multi-row INSERT: bounded by the dialect's parameter limit.</summary>
+    int MaxParameters { get; }
+}

@@ -1,0 +1,40 @@
+using System.Data.Common;
+using FluentMigrator.Runner;
+using MySqlConnector;
+
+namespace Sluice.Store.Dialects;
+
+/// <summary>MySQL 8 and MariaDB 10.11: only statements both accept (no RETURNING, no row-value paging).</summary>
+internal sealed class MySqlDialect(string connectionString) : IStoreDialect
+{
+    private readonly MySqlDataSource _dataSource = new(connectionString);
+
+    public StoreDialectKind Kind => StoreDialectKind.MySql;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    public string ForUpdate => " FOR UPDATE";
+
+    public string InsertReturningId(string insert) => insert + "; SELECT LAST_INSERT_ID()";
+
+    public string InsertIgnore(string table, string columns, string valuesList, string conflictColumns) =>
+        $"INSERT IGNORE INTO {table} ({columns}) VALUES {valuesList}";
+
+    public string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns) =>
+        $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
+        string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
+
+    public string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
+    public bool IsUniqueViolation(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+
+    public bool IsTransient(Exception error) =>
+        error is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
+    // The MySQL 5 generator writes DDL that MySQL 8 and MariaDB both accept.
+    public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddMySql5();
+
+    public int MaxParameters => 20000;
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,8 @@
+namespace Sluice.Store;
+
+public enum StoreDialectKind
+{
+    Sqlite,
+    Postgres,
+    MySql,
+}
