@@ -92,11 +92,49 @@ public sealed class MigrateCommandsTests
     }
 
     [Fact]
-    public void The_cut_over_is_not_supported_yet_and_says_so()
+    public void Migrate_moves_a_running_legacy_job_onto_sluice_and_back()
     {
-        var (exit, _, error) = CliRunner.Run("migrate", "wikipedia-stats");
+        var work = Directory.CreateTempSubdirectory("sluice-cutover-cli-").FullName;
+        var legacy = Path.Combine(work, "legacy");
+        Directory.CreateDirectory(Path.Combine(legacy, "annotations"));
+        File.WriteAllText(Path.Combine(legacy, "clicks.yaml"), """
+            apiVersion: flink.apache.org/v1beta1
+            kind: FlinkDeployment
+            metadata: {name: clicks, namespace: default}
+            spec:
+              image: flink:2.1
+              flinkVersion: v2_1
+              serviceAccount: flink
+              flinkConfiguration:
+                parallelism.default: "2"
+                taskmanager.numberOfTaskSlots: "1"
+                execution.checkpointing.interval: 30 s
+                execution.checkpointing.mode: EXACTLY_ONCE
+                state.backend.type: rocksdb
+                execution.checkpointing.dir: s3://state/checkpoints/clicks
+                execution.checkpointing.savepoint-dir: s3://state/savepoints/clicks
+                restart-strategy.type: exponential-delay
+              jobManager: {resource: {memory: 1024m, cpu: 1}}
+              taskManager: {resource: {memory: 2048m, cpu: 1}}
+              job: {jarURI: "local:///opt/clicks.jar", entryClass: com.example.Clicks, parallelism: 2, upgradeMode: savepoint, state: running}
+            """);
+        File.WriteAllText(Path.Combine(legacy, "annotations", "clicks.yaml"), "sources: [{system: datagen, name: clicks}]\nsinks: []\n");
+        string[] where = ["--legacy", legacy, "--local", Path.Combine(work, "local"), "--ownership", Path.Combine(work, "ownership.db")];
 
-        Assert.Equal(2, exit);
-        Assert.Contains("moving job 'wikipedia-stats' onto Sluice (the guarded cut-over) is not implemented yet", error);
+        Assert.Equal(0, CliRunner.Run(["migrate", "legacy-start", "clicks", .. where]).ExitCode);
+        var (exit, output, error) = CliRunner.Run(["migrate", "clicks", .. where]);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("clicks: now owned by sluice, running default.clicks.r1.a1 restored from ", output);
+        Assert.Contains("  Flipped", output);
+        var (again, _, refused) = CliRunner.Run(["migrate", "legacy-start", "clicks", .. where]);
+        Assert.Equal(1, again);
+        Assert.Contains("the legacy side may not start it: it is owned by sluice", refused);
+
+        var (backExit, backOutput, backError) = CliRunner.Run(["migrate", "clicks", "--back", .. where]);
+
+        Assert.True(backExit == 0, backError + backOutput);
+        Assert.Contains("clicks: now owned by legacy, running default.clicks.r0.a2 restored from ", backOutput);
+        Assert.True(File.Exists(Path.Combine(legacy, "clicks.yaml.before-eject")));
     }
 }

@@ -2,9 +2,12 @@ using System.CommandLine;
 using Sluice.Migration;
 using Sluice.Migration.Annotations;
 using Sluice.Migration.CrossRuntime;
+using Sluice.Migration.Cutover;
 using Sluice.Migration.Legacy;
 using Sluice.Migration.Plan;
 using Sluice.Migration.Report;
+using Sluice.Runtimes.Drivers;
+using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Flink;
 using Sluice.Spec;
 
@@ -16,26 +19,123 @@ public static class MigrateCommands
     public static Command Create()
     {
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "a job to move onto Sluice (the guarded cut-over)" };
-        var back = new Option<bool>("--back") { Description = "move the job back to its legacy control plane (eject)" };
+        var back = new Option<bool>("--back") { Description = "move the job back to its legacy control plane (eject), writing its legacy config" };
+        var cutover = new CutoverOptionSet();
         var migrate = new Command("migrate", "Move legacy Samza/Flink jobs onto Sluice: import and prove (plan, import), then cut over (migrate NAME).")
         {
-            name, back, Plan(), Import(),
+            name, back, cutover.Legacy, cutover.Local, cutover.Ownership, Plan(), Import(), LegacyStart(),
         };
-        migrate.SetAction(parse =>
+        migrate.SetAction(async (parse, cancellationToken) =>
         {
+            var error = parse.InvocationConfiguration.Error;
             if (parse.GetValue(name) is not { } job)
             {
-                parse.InvocationConfiguration.Error.WriteLine("migrate: name a job to cut over, or use `migrate plan DIR` / `migrate import FILE`");
+                error.WriteLine("migrate: name a job to cut over, or use `migrate plan DIR` / `migrate import FILE`");
                 return 1;
             }
-            // Not built yet: the cut-over is a deployment kind of the workflow, which is being written on branch `workflow`.
-            var direction = parse.GetValue(back) ? "back to its legacy control plane" : "onto Sluice";
-            var error = new NotSupportedException(
-                $"moving job '{job}' {direction} (the guarded cut-over) is not implemented yet: it runs as a deployment kind of the deployment workflow, which this build does not include");
-            parse.InvocationConfiguration.Error.WriteLine($"migrate: {error.Message}");
-            return 2;
+            try
+            {
+                var (legacy, driver, ownership) = cutover.Open(parse);
+                var guarded = new GuardedCutover(legacy, driver, ownership, CutoverOptionSet.Options,
+                    step => parse.InvocationConfiguration.Output.WriteLine($"  {step}"));
+                CutoverResult result;
+                if (parse.GetValue(back))
+                {
+                    var spec = legacy.Import(job).Import.Spec;
+                    var run = driver.ActiveRuns(CutoverOptionSet.Fabric).FirstOrDefault(candidate =>
+                        candidate.Key.Job == new JobRef(spec.Namespace, spec.Name) && candidate.Key.Revision == GuardedCutover.MigratedRevision);
+                    if (run is null)
+                    {
+                        error.WriteLine($"migrate --back: Sluice runs no migrated copy of {spec.Namespace}/{spec.Name}");
+                        return 1;
+                    }
+                    result = await guarded.EjectAsync(job, new RuntimeJobHandle(driver.Name, run.Key, run.RunId), cancellationToken);
+                }
+                else
+                {
+                    result = await guarded.MigrateAsync(job, cancellationToken);
+                }
+                parse.InvocationConfiguration.Output.WriteLine(result.Succeeded
+                    ? $"{job}: now owned by {result.Owner.ToString().ToLowerInvariant()}, running {result.Running?.RuntimeId} restored from {result.Savepoint ?? "its last checkpoint"}"
+                    : $"{job}: {result.Error}");
+                return result.Succeeded ? 0 : 1;
+            }
+            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or OwnershipConflictException or RuntimeDriverException)
+            {
+                error.WriteLine($"migrate: {e.Message}");
+                return 1;
+            }
         });
         return migrate;
+    }
+
+    /// <summary>`migrate legacy-start NAME`: starts a job under the folder-based legacy control plane (to try a cut-over locally).</summary>
+    private static Command LegacyStart()
+    {
+        var name = new Argument<string>("name") { Description = "the job: <name>.properties or <name>.yaml in the legacy folder" };
+        var cutover = new CutoverOptionSet();
+        var command = new Command("legacy-start", "Start a job under the folder-based legacy control plane, on the local runtime.")
+        {
+            name, cutover.Legacy, cutover.Local, cutover.Ownership,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                var (legacy, driver, _) = cutover.Open(parse);
+                var handle = await legacy.StartAsync(parse.GetValue(name)!, RestorePlan.LastState, cancellationToken);
+                await driver.WaitUntilRunningAsync(handle, CutoverOptionSet.Options.StartTimeout, CutoverOptionSet.Options.PollInterval, cancellationToken);
+                parse.InvocationConfiguration.Output.WriteLine($"{parse.GetValue(name)}: running under the legacy control plane as {handle.RuntimeId}");
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or OwnershipConflictException or RuntimeDriverException)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"migrate legacy-start: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Where a local cut-over keeps things: the legacy folder, the Local driver's folder, the ownership database.</summary>
+    private sealed class CutoverOptionSet
+    {
+        public const string Fabric = "local";
+
+        public static readonly CutoverOptions Options = new(Fabric, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200));
+
+        public Option<string> Legacy { get; } = new("--legacy")
+        {
+            Description = "the legacy control plane's folder of job configs (annotations in <folder>/annotations/<name>.yaml)",
+            DefaultValueFactory = _ => "legacy",
+        };
+
+        public Option<string> Local { get; } = new("--local")
+        {
+            Description = "the Local runtime's folder (the embedded default)",
+            DefaultValueFactory = _ => "./.sluice/local",
+        };
+
+        public Option<string> Ownership { get; } = new("--ownership")
+        {
+            Description = "the SQLite file holding the jobs' ownership records",
+            DefaultValueFactory = _ => "./.sluice/ownership.db",
+        };
+
+        public (FolderLegacyControlPlane Legacy, LocalRuntimeDriver Driver, SqliteOwnershipStore Ownership) Open(ParseResult parse)
+        {
+            var ownershipPath = Path.GetFullPath(parse.GetValue(Ownership)!);
+            Directory.CreateDirectory(Path.GetDirectoryName(ownershipPath)!);
+            var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Folder = parse.GetValue(Local) });
+            var ownership = new SqliteOwnershipStore(ownershipPath);
+            var legacyFolder = parse.GetValue(Legacy)!;
+            if (!Directory.Exists(legacyFolder))
+            {
+                throw new DirectoryNotFoundException($"{legacyFolder}: no such legacy folder (--legacy)");
+            }
+            var legacy = new FolderLegacyControlPlane(legacyFolder, new OwnershipGuardedDriver(driver, ownership, JobOwner.Legacy), Fabric, ReferenceData.Load());
+            return (legacy, driver, ownership);
+        }
     }
 
     private static Command Plan()

@@ -145,7 +145,8 @@ public sealed class GuardedCutover(ILegacyControlPlane legacy, IRuntimeDriver dr
     {
         var import = imported.Import;
         return imported.Report.Runtime == "flink"
-            ? FlinkDeploymentArtifact.FromJson(FlinkManifestWriter.ToJson(FlinkDeploymentCompiler.Compile(import.Spec, import.Platform, import.Fabric).Manifest))
+            // Through JSON text: the drivers' YAML writer reads numbers as long or double, not the int the manifest writer puts in.
+            ? FlinkDeploymentArtifact.Parse(FlinkManifestWriter.ToJson(FlinkDeploymentCompiler.Compile(import.Spec, import.Platform, import.Fabric).Manifest).ToJsonString())
             : new SamzaPropertiesArtifact(SamzaJobCompiler.Compile(import.Spec, import.Platform, import.Fabric).Properties);
     }
 
