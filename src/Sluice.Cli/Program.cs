@@ -25,6 +25,10 @@ public static class Program
         }
         root.Subcommands.Add(LineageCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        foreach (var command in RolloutCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

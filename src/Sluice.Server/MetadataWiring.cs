@@ -24,7 +24,11 @@ internal static class MetadataWiring
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellation) =>
         await services.GetRequiredService<SluiceStore>().MigrateAsync(cancellation);
 
-    public static void MapGrpcServices(this IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<MetadataGrpcService>();
+    public static void MapGrpcServices(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<MetadataGrpcService>();
+        endpoints.MapGrpcService<DeploymentGrpcService>();
+    }
 
     /// <summary>The embedded default lives in ./.sluice/: create the folder on first start.</summary>
     private static void EnsureSqliteDirectory(string databaseUrl)

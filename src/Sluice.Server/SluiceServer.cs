@@ -84,6 +84,7 @@ public sealed class SluiceServer : IAsyncDisposable
         if (options.Role != ServerRole.Worker)
         {
             app.MapGrpcServices();
+            app.MapDeploymentEvents();
         }
         app.MapGrpcHealthChecksService();
         // Liveness: the process answers. Readiness: the database answers too.

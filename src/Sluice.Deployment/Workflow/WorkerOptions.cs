@@ -1,6 +1,6 @@
 namespace Sluice.Deployment.Workflow;
 
-public sealed class WorkerOptions
+public sealed record WorkerOptions
 {
     /// <summary>Unique per process: a restarted worker is a new owner, so its old leases' epochs never match it.</summary>
     public string WorkerId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";

@@ -258,4 +258,26 @@ public sealed class DeploymentEngineTests
         Assert.Equal(DeploymentState.Succeeded, done.State);
         Assert.Single(h.Driver.Runs(WorkflowHarness.Fabric));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task A_worker_whose_lease_was_taken_over_has_its_step_refused_by_the_fence(string dialect)
+    {
+        await using var h = await WorkflowHarness.StartAsync(dialect);
+        var job = h.Apply(Stateless);
+        var deployment = Assert.Single(await h.Commands.DeployAsync(job, WorkflowHarness.Fabric, "a"));
+        var stale = (await h.Store.TryAcquireAsync(deployment.Shard, "paused", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromSeconds(10)))!;
+        var admitted = await h.Engine.StepAsync(stale, deployment);
+        Assert.Equal(DeploymentState.Provisioning, admitted.State);
+
+        // The paused worker's lease expired long ago; a new owner takes the shard, then the paused worker wakes up.
+        var owner = (await h.Store.TryAcquireAsync(deployment.Shard, "new-owner", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)))!;
+        await Assert.ThrowsAsync<FencedOutException>(() => h.Engine.StepAsync(stale, admitted));
+        var unchanged = (await h.Store.GetAsync(deployment.Id))!;
+        Assert.Equal((DeploymentState.Provisioning, admitted.Version, stale.Epoch), (unchanged.State, unchanged.Version, unchanged.FenceEpoch));
+
+        var next = await h.Engine.StepAsync(owner, unchanged);
+        Assert.Equal(owner.Epoch, next.FenceEpoch);
+        Assert.Equal([0L, stale.Epoch, owner.Epoch], (await h.Store.EventsAsync(deployment.Id)).Select(e => e.FenceEpoch));
+    }
 }
