@@ -161,6 +161,28 @@ public sealed class CutoverTests
     }
 
     [Fact]
+    public async Task The_ownership_record_of_a_cut_over_in_progress_says_where_the_state_is_and_where_it_came_from()
+    {
+        var world = await StartLegacyJob();
+        OwnershipRecord? during = null;
+
+        var result = await world.Cutover(step =>
+        {
+            if (step == CutoverStep.TargetSubmitted)
+            {
+                during = world.Ownership.GetAsync(Job).GetAwaiter().GetResult();
+            }
+        }).MigrateAsync(Name);
+
+        Assert.Equal((JobOwner.Migrating, JobOwner.Legacy, 2L), (during!.Owner, during.From, during.Epoch));
+        Assert.NotNull(during.Savepoint);
+        Assert.Equal(Assert.Single(world.Active()).RestoredFrom, during.Savepoint);
+        Assert.Equal(result.Savepoint, during.Savepoint);
+        var after = await world.Ownership.GetAsync(Job);
+        Assert.Equal((JobOwner.Sluice, JobOwner.Migrating, 3L), (after.Owner, after.From, after.Epoch));
+    }
+
+    [Fact]
     public async Task Eject_moves_the_job_back_and_writes_its_legacy_config()
     {
         var world = await StartLegacyJob();

@@ -54,7 +54,8 @@ public sealed class SqliteOwnershipStore : IOwnershipStore
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = """
-            UPDATE job_ownership SET owner = $owner, epoch = epoch + 1, savepoint = $savepoint, previous_owner = $expected
+            UPDATE job_ownership SET owner = $owner, epoch = epoch + 1, savepoint = $savepoint,
+              previous_owner = CASE WHEN $expected = $owner THEN previous_owner ELSE $expected END
             WHERE namespace = $ns AND name = $name AND owner = $expected AND epoch = $epoch
             """;
         update.Parameters.AddWithValue("$ns", job.Namespace);
@@ -71,7 +72,7 @@ public sealed class SqliteOwnershipStore : IOwnershipStore
                 $"{job}: expected owner {expected} at epoch {epoch}, but it is {current.Owner} at epoch {current.Epoch}");
         }
         await transaction.CommitAsync(cancellationToken);
-        return new OwnershipRecord(job, owner, epoch + 1, savepoint, expected);
+        return await GetAsync(job, cancellationToken);
     }
 
     private SqliteConnection Open()
