@@ -4,7 +4,6 @@ namespace Sluice.Migration.Samza;
 public static class SamzaKeys
 {
     public const string RemoteApplicationRunner = "org.apache.samza.runtime.RemoteApplicationRunner";
-    public const string ZkJobCoordinatorFactory = "org.apache.samza.zk.ZkJobCoordinatorFactory";
 
     /// <summary>Deprecated name → current name (Samza's own docs; the older table lists the yarn.* names).</summary>
     public static readonly IReadOnlyDictionary<string, string> Aliases = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -15,8 +15,6 @@ public static class SamzaSerdes
         ("integer", "integer", "org.apache.samza.serializers.IntegerSerdeFactory"),
     ];
 
-    public static IEnumerable<string> Formats => BuiltIn.Select(entry => entry.Format);
-
     /// <summary>The JobSpec format of a serde registered under <paramref name="serde"/> with <paramref name="factory"/>, if any.</summary>
     public static string? FormatOf(string serde, string? factory) =>
         BuiltIn.Where(entry => entry.Serde == serde && entry.Factory == factory).Select(entry => entry.Format).FirstOrDefault();
