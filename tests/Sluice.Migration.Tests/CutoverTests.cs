@@ -140,6 +140,33 @@ public sealed class CutoverTests
         AssertLegacyAloneRunning(world, result);
     }
 
+    [Theory]
+    [InlineData(CutoverStep.Claimed)]
+    [InlineData(CutoverStep.SourceStopped)]
+    [InlineData(CutoverStep.TargetSubmitted)]
+    [InlineData(CutoverStep.TargetRunning)]
+    public async Task A_cut_over_whose_process_died_is_recovered_to_the_legacy_copy(CutoverStep diesAt)
+    {
+        var world = await StartLegacyJob();
+        // Cancellation is not a failure the cut-over rolls back: it stands for the process dying right there.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.Cutover(step =>
+        {
+            if (step == diesAt)
+            {
+                throw new OperationCanceledException($"process died at {step}");
+            }
+        }).MigrateAsync(Name));
+        Assert.Equal(JobOwner.Migrating, (await world.Ownership.GetAsync(Job)).Owner);
+        Assert.True(world.Active().Count <= 1);
+
+        var recovered = await world.Cutover().RecoverAsync(Name);
+
+        Assert.NotNull(recovered);
+        Assert.False(recovered.Succeeded);
+        AssertLegacyAloneRunning(world, recovered);
+        Assert.Null(await world.Cutover().RecoverAsync(Name));
+    }
+
     [Fact]
     public async Task A_cut_over_whose_claim_was_taken_over_cannot_start_the_sluice_copy()
     {

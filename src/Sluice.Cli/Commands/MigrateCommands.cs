@@ -20,10 +20,11 @@ public static class MigrateCommands
     {
         var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "a job to move onto Sluice (the guarded cut-over)" };
         var back = new Option<bool>("--back") { Description = "move the job back to its legacy control plane (eject), writing its legacy config" };
+        var recover = new Option<bool>("--recover") { Description = "roll back a cut-over whose process died before the flip" };
         var cutover = new CutoverOptionSet();
         var migrate = new Command("migrate", "Move legacy Samza/Flink jobs onto Sluice: import and prove (plan, import), then cut over (migrate NAME).")
         {
-            name, back, cutover.Legacy, cutover.Local, cutover.Ownership, Plan(), Import(), LegacyStart(),
+            name, back, recover, cutover.Legacy, cutover.Local, cutover.Ownership, Plan(), Import(), LegacyStart(),
         };
         migrate.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,7 +40,16 @@ public static class MigrateCommands
                 var guarded = new GuardedCutover(legacy, driver, ownership, CutoverOptionSet.Options,
                     step => parse.InvocationConfiguration.Output.WriteLine($"  {step}"));
                 CutoverResult result;
-                if (parse.GetValue(back))
+                if (parse.GetValue(recover))
+                {
+                    if (await guarded.RecoverAsync(job, cancellationToken) is not { } recovered)
+                    {
+                        parse.InvocationConfiguration.Output.WriteLine($"{job}: no cut-over in progress");
+                        return 0;
+                    }
+                    result = recovered;
+                }
+                else if (parse.GetValue(back))
                 {
                     var spec = legacy.Import(job).Import.Spec;
                     var run = driver.ActiveRuns(CutoverOptionSet.Fabric).FirstOrDefault(candidate =>
@@ -60,7 +70,7 @@ public static class MigrateCommands
                     : $"{job}: {result.Error}");
                 return result.Succeeded ? 0 : 1;
             }
-            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or OwnershipConflictException or RuntimeDriverException)
+            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or NotSupportedException or OwnershipConflictException or RuntimeDriverException)
             {
                 error.WriteLine($"migrate: {e.Message}");
                 return 1;

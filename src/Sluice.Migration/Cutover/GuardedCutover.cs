@@ -78,7 +78,12 @@ public sealed class GuardedCutover(ILegacyControlPlane legacy, IRuntimeDriver dr
         RuntimeJobHandle? started, OwnershipGuardedDriver? target, Exception failure, CancellationToken cancellationToken)
     {
         // A submission that failed may still have created the copy; the same key finds it again (submits are idempotent).
-        var copy = started ?? (request is null || target is null ? null : await TryAsync(() => target.SubmitAsync(request, cancellationToken)));
+        // Never while the legacy copy still runs: finding it must not start a second copy.
+        var copy = started;
+        if (copy is null && request is not null && target is not null && !await legacy.IsRunningAsync(name, cancellationToken))
+        {
+            copy = await TryAsync(() => target.SubmitAsync(request, cancellationToken));
+        }
         if (copy is not null)
         {
             await driver.CancelAsync(copy, cancellationToken);
@@ -93,6 +98,30 @@ public sealed class GuardedCutover(ILegacyControlPlane legacy, IRuntimeDriver dr
         }
         observer?.Invoke(CutoverStep.RolledBack);
         return new CutoverResult(false, JobOwner.Legacy, savepoint, resumed, $"cut-over of {job} failed and was rolled back: {failure.Message}");
+    }
+
+    /// <summary>
+    /// `sluice migrate NAME --recover`: after the process running a cut-over died, a job still `migrating` away from
+    /// its legacy side goes back to it, exactly as a rollback would (the Sluice copy stopped, the legacy copy resumed from
+    /// the recorded savepoint). Null when the job is not migrating. Recovering an interrupted eject is not implemented.
+    /// </summary>
+    public async Task<CutoverResult?> RecoverAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var imported = legacy.Import(name);
+        var job = new JobRef(imported.Import.Spec.Namespace, imported.Import.Spec.Name);
+        var record = await ownership.GetAsync(job, cancellationToken);
+        if (record.Owner != JobOwner.Migrating)
+        {
+            return null;
+        }
+        if (record.From != JobOwner.Legacy)
+        {
+            throw new NotSupportedException($"{job}: recovering an interrupted eject (from {record.From}) is not implemented; resume the Sluice copy from {record.Savepoint ?? "its last checkpoint"} by hand");
+        }
+        var request = new SubmitRequest(new SubmissionKey(job, MigratedRevision, options.Fabric), Render(imported), Restore(record.Savepoint));
+        var target = new OwnershipGuardedDriver(driver, ownership, JobOwner.Sluice).Fenced(record.Epoch);
+        return await RollBackAsync(name, job, record, record.Savepoint, request, null, target,
+            new InvalidOperationException("the process running the cut-over stopped before the flip"), cancellationToken);
     }
 
     /// <summary>
