@@ -17,6 +17,7 @@ public static class Program
         }
         root.Subcommands.Add(SqlCommands.Create());
         root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(MigrateCommands.Create());
         root.Subcommands.Add(ServerCommand.Create());
         root.Options.Add(Client.ServerConnection.ServerOption);
         foreach (var command in JobCommands.Create())
