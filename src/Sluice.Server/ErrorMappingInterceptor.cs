@@ -36,6 +36,12 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             ? Any.Pack(new ErrorInfo { Reason = "REVISION_CONFLICT", Domain = "sluice.dev", Metadata = { ["current_revision"] = current.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
             : null),
         NotFoundException missing => Status(Code.NotFound, missing.Message, null),
+        Deployment.Workflow.DeploymentRequestException refused => Status(refused.Error switch
+        {
+            Deployment.Workflow.DeploymentRequestError.NotFound => Code.NotFound,
+            Deployment.Workflow.DeploymentRequestError.Invalid => Code.InvalidArgument,
+            _ => Code.FailedPrecondition,
+        }, refused.Message, null),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             Status(Code.Cancelled, "the call was cancelled", null),
         _ => Internal(error, context),

@@ -16,16 +16,19 @@ internal static class MetadataWiring
     {
         EnsureSqliteDirectory(options.Database);
         services.AddSingleton(_ => StoreFactory.Open(options.Database));
-        // No SQL translator yet (Sluice.Sql has none): SQL sources are refused by the domain with a validation error saying so.
         services.AddSingleton(provider => new MetadataCommands(provider.GetRequiredService<SluiceStore>(),
-            new MetadataOptions { Platform = options.Platform }));
+            new MetadataOptions { Platform = options.Platform, SqlTranslator = new SqlSourceTranslator(options.Platform) }));
         return Redact(options.Database);
     }
 
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellation) =>
         await services.GetRequiredService<SluiceStore>().MigrateAsync(cancellation);
 
-    public static void MapGrpcServices(this IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<MetadataGrpcService>();
+    public static void MapGrpcServices(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<MetadataGrpcService>();
+        endpoints.MapGrpcService<DeploymentGrpcService>();
+    }
 
     /// <summary>The embedded default lives in ./.sluice/: create the folder on first start.</summary>
     private static void EnsureSqliteDirectory(string databaseUrl)

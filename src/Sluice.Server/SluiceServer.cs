@@ -55,6 +55,7 @@ public sealed class SluiceServer : IAsyncDisposable
         });
 
         var database = MetadataWiring.AddMetadata(builder.Services, options);
+        WorkflowWiring.AddWorkflow(builder.Services, options);
         builder.Services
             .AddGrpc(grpc =>
             {
@@ -80,7 +81,11 @@ public sealed class SluiceServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseSwagger(swagger => swagger.RouteTemplate = "openapi/{documentName}.json");
-        app.MapGrpcServices();
+        if (options.Role != ServerRole.Worker)
+        {
+            app.MapGrpcServices();
+            app.MapDeploymentEvents();
+        }
         app.MapGrpcHealthChecksService();
         // Liveness: the process answers. Readiness: the database answers too.
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });

@@ -24,11 +24,30 @@ public sealed record SluiceServerOptions
     /// </summary>
     public Uri? HttpListen { get; init; }
 
-    /// <summary>A platform config (fabrics, Kafka clusters) specs are validated against; null: no such checks.</summary>
+    /// <summary>The platform config (fabrics, Kafka clusters): applies are validated against it and the Rendering step compiles with it; null: neither.</summary>
     public Sluice.Spec.V1.PlatformConfig? Platform { get; init; }
 
     /// <summary>Log to the console at this level and above (the benchmark and tests keep it at Warning).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
+    /// <summary>What this process does: serve the API, run deployment workers, or both (the embedded default).</summary>
+    public ServerRole Role { get; init; } = ServerRole.All;
+
+    /// <summary>Where the Local runtime driver writes what it runs (the embedded fabric).</summary>
+    public string LocalFolder { get; init; } = "./.sluice/local";
+
+    /// <summary>Share <see cref="LocalFolder"/> between several worker processes (a file lock per driver call).</summary>
+    public bool SharedLocalFolder { get; init; }
+
+    /// <summary>How long a worker's shard leases last without renewal; a crashed worker's shards move after it.</summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
+
     public Uri ResolvedHttpListen => HttpListen ?? new UriBuilder(Listen) { Port = Listen.Port == 0 ? 0 : Listen.Port + 1 }.Uri;
+}
+
+public enum ServerRole
+{
+    Api,
+    Worker,
+    All,
 }

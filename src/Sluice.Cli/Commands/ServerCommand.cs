@@ -27,11 +27,34 @@ public static class ServerCommand
             Description = "HTTP/1.1 endpoint for REST/JSON, health and /openapi/v1.json (default: the port after --listen)",
             CustomParser = Formats.ParseUrl,
         };
+        var role = new Option<ServerRole>("--role")
+        {
+            Description = "api: serve the API; worker: run deployment workers; all: both in one process (the embedded default)",
+            DefaultValueFactory = _ => ServerRole.All,
+        };
         var platform = new Option<string?>("--platform")
         {
-            Description = "Platform config (e.g. examples/platform.yaml): applies are checked against its fabrics and Kafka clusters",
+            Description = "Platform config (fabrics, Kafka clusters), e.g. examples/platform.yaml: applies are checked against it and workers render jobs with it",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLUICE_PLATFORM"),
         };
-        var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON)") { database, listen, httpListen, platform };
+        var localFolder = new Option<string>("--local-folder")
+        {
+            Description = "Where the local fabric's simulated runtime writes what it runs",
+            DefaultValueFactory = _ => "./.sluice/local",
+        };
+        var sharedLocal = new Option<bool>("--shared-local-folder")
+        {
+            Description = "Several worker processes share --local-folder (a file lock per runtime call)",
+        };
+        var leaseTtl = new Option<double>("--lease-ttl")
+        {
+            Description = "Seconds a worker's shard leases last without renewal",
+            DefaultValueFactory = _ => 10,
+        };
+        var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON) and/or deployment workers")
+        {
+            database, listen, httpListen, role, platform, localFolder, sharedLocal, leaseTtl,
+        };
         command.SetAction(async (parse, cancellation) =>
         {
             PlatformConfig? platformConfig = null;
@@ -54,9 +77,13 @@ public static class ServerCommand
                 Database = parse.GetRequiredValue(database),
                 Listen = parse.GetRequiredValue(listen),
                 HttpListen = parse.GetValue(httpListen),
+                Role = parse.GetValue(role),
+                LocalFolder = parse.GetRequiredValue(localFolder),
+                SharedLocalFolder = parse.GetValue(sharedLocal),
+                LeaseTtl = TimeSpan.FromSeconds(parse.GetValue(leaseTtl)),
             };
             await using var server = await SluiceServer.StartAsync(options, cancellation);
-            Console.Error.WriteLine($"sluice server: database {server.DatabaseDescription}");
+            Console.Error.WriteLine($"sluice server: role {options.Role.ToString().ToLowerInvariant()}, database {server.DatabaseDescription}");
             Console.Error.WriteLine($"sluice server: gRPC + REST (HTTP/2 h2c) on {server.ApiAddress}");
             Console.Error.WriteLine($"sluice server: REST (HTTP/1.1), /healthz, /openapi/v1.json on {server.HttpAddress}");
             await server.WaitForShutdownAsync(cancellation);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Deployment.Workflow;
+using Sluice.Runtimes.Drivers;
+using Sluice.Runtimes.Drivers.Local;
+using Sluice.Spec.V1;
+using Sluice.Store;
+using Sluice.Store.Deployments;
+
+namespace Sluice.Server;
+
+/// <summary>Puts the deployment workflow in the process: its commands always, the worker when the role says so.</summary>
+internal static class WorkflowWiring
+{
+    public static void AddWorkflow(IServiceCollection services, SluiceServerOptions options)
+    {
+        services.AddSingleton(provider => DeploymentStore.For(provider.GetRequiredService<SluiceStore>()));
+        services.AddSingleton<IJobSpecSource>(provider => new StoreJobSpecSource(provider.GetRequiredService<SluiceStore>()));
+        services.AddSingleton(provider => new DeploymentCommands(provider.GetRequiredService<DeploymentStore>(), provider.GetRequiredService<IJobSpecSource>()));
+        if (options.Role == ServerRole.Api)
+        {
+            return;
+        }
+        var local = new LocalRuntimeOptions { Folder = options.LocalFolder };
+        IRuntimeDriver driver = options.SharedLocalFolder ? new SharedFolderLocalDriver(local) : new LocalRuntimeDriver(local);
+        var platform = options.Platform ?? new PlatformConfig();
+        services.AddSingleton(provider => new DeploymentEngine(
+            provider.GetRequiredService<DeploymentStore>(),
+            provider.GetRequiredService<IJobSpecSource>(),
+            new CompilerRenderer(platform),
+            // In-memory providers stand in until the local state store / topic / dashboard / alert providers are wired.
+            Enum.GetValues<ResourceKind>().Where(kind => kind != ResourceKind.Savepoint).Select(kind => new InMemoryProvisioner(kind)),
+            new SingleDriverSelector(driver)));
+        services.AddSingleton(provider => new DeploymentWorker(provider.GetRequiredService<DeploymentEngine>(),
+            new WorkerOptions { LeaseTtl = options.LeaseTtl, RenewInterval = options.LeaseTtl / 3 }));
+        services.AddHostedService(provider => provider.GetRequiredService<DeploymentWorker>());
+    }
+}
