@@ -16,7 +16,7 @@ public sealed class ReplicaTests
         return request;
     }
 
-    [DatabaseTheory]
+    [Theory]
     [InlineData("postgres")]
     [InlineData("mysql")]
     public async Task Two_replicas_share_jobs_and_optimistic_concurrency(string dialect)
@@ -47,7 +47,7 @@ public sealed class ReplicaTests
         Assert.Equal([3L, 2L, 1L], history.Revisions.Select(r => r.Revision));
     }
 
-    [DatabaseTheory]
+    [Theory]
     [InlineData("postgres")]
     [InlineData("mysql")]
     public async Task Replicas_started_together_on_an_empty_database_both_come_up(string dialect)

@@ -25,7 +25,7 @@ public sealed class SharedDatabase : IAsyncDisposable
         var name = "sluice_server_test_" + Guid.NewGuid().ToString("N")[..12];
         if (dialect == "postgres")
         {
-            var admin = Environment.GetEnvironmentVariable("SLUICE_TEST_POSTGRES")!;
+            var admin = RequiredVariable("SLUICE_TEST_POSTGRES");
             await ExecuteAsync(new NpgsqlConnection(admin), $"CREATE DATABASE {name}");
             var url = "postgres:" + new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
             return new SharedDatabase(url, async () =>
@@ -34,7 +34,7 @@ public sealed class SharedDatabase : IAsyncDisposable
                 await ExecuteAsync(new NpgsqlConnection(admin), $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             });
         }
-        var mysqlAdmin = Environment.GetEnvironmentVariable("SLUICE_TEST_MYSQL")!;
+        var mysqlAdmin = RequiredVariable("SLUICE_TEST_MYSQL");
         await ExecuteAsync(new MySqlConnection(mysqlAdmin), $"CREATE DATABASE {name}");
         var mysqlUrl = "mysql:" + new MySqlConnectionStringBuilder(mysqlAdmin) { Database = name }.ConnectionString;
         return new SharedDatabase(mysqlUrl, async () =>
@@ -56,18 +56,10 @@ public sealed class SharedDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
     }
-}
 
-/// <summary>A test that needs the server named by an environment variable; skipped with the reason when it is unset.</summary>
-public sealed class DatabaseTheoryAttribute : TheoryAttribute
-{
-    public DatabaseTheoryAttribute()
-    {
-        var missing = new[] { "SLUICE_TEST_POSTGRES", "SLUICE_TEST_MYSQL" }
-            .Where(name => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))).ToList();
-        if (missing.Count > 0)
-        {
-            Skip = $"{string.Join(" and ", missing)} unset: run through scripts/test.sh, which starts PostgreSQL and MariaDB";
-        }
-    }
+    /// <summary>A database these tests need is a failure when missing, never a skip.</summary>
+    private static string RequiredVariable(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is unset: run the tests through scripts/test.sh, which starts PostgreSQL and MariaDB");
 }
