@@ -106,25 +106,41 @@ public static class FlinkDeploymentCompiler
                 return new FlinkProgram(jar.Uri, jar.EntryClass, jar.Args.ToArray(), []);
             case Artifact.KindOneofCase.Sql:
                 var sql = artifact.Sql;
-                if (sql.Dialect != SqlDialect.FlinkSql)
-                {
-                    problems.Add("artifact.sql.dialect", $"Flink runs Flink SQL through the SQL runner; '{Kebab(sql.Dialect)}' needs a Beam pipeline runner, which Sluice does not provide");
-                }
+                var runner = SqlRunner(sql.Dialect, flink, fabric, problems);
                 if (string.IsNullOrWhiteSpace(sql.Script))
                 {
                     problems.Add("artifact.sql.script", "is empty");
                 }
-                if (flink is not null && string.IsNullOrEmpty(flink.SqlRunnerJar))
-                {
-                    problems.Add($"fabric {fabric.Name}: flink.sqlRunnerJar", "is required to run SQL artifacts");
-                }
                 var udfJars = sql.Functions.SelectMany(function => function.Jars).Distinct(StringComparer.Ordinal).ToArray();
                 // The SQL runner receives the whole script as its one argument.
-                return new FlinkProgram(flink?.SqlRunnerJar ?? "", flink?.SqlRunnerClass, [sql.Script], udfJars);
+                return new FlinkProgram(runner.Jar, runner.EntryClass, [sql.Script], udfJars);
             default:
                 problems.Add("artifact", "names neither a jar nor a SQL script");
                 return new FlinkProgram("", null, [], []);
         }
+    }
+
+    /// <summary>
+    /// Flink SQL runs through the platform's SQL runner; Beam SQL through a Beam pipeline on Beam's Flink runner.
+    /// Either is a jar the platform names per fabric.
+    /// </summary>
+    private static (string Jar, string? EntryClass) SqlRunner(SqlDialect dialect, FlinkFabric? flink, Fabric fabric, Problems problems)
+    {
+        var (jar, entryClass, field) = dialect switch
+        {
+            SqlDialect.FlinkSql => (flink?.SqlRunnerJar, flink?.SqlRunnerClass, "sqlRunnerJar"),
+            SqlDialect.BeamSql => (flink?.BeamSqlRunnerJar, flink?.BeamSqlRunnerClass, "beamSqlRunnerJar"),
+            _ => (null, null, null),
+        };
+        if (field is null)
+        {
+            problems.Add("artifact.sql.dialect", "is required: flink-sql or beam-sql");
+        }
+        else if (flink is not null && string.IsNullOrEmpty(jar))
+        {
+            problems.Add($"fabric {fabric.Name}: flink.{field}", $"is required to run {Kebab(dialect)} artifacts");
+        }
+        return (jar ?? "", string.IsNullOrEmpty(entryClass) ? null : entryClass);
     }
 
     private static bool IsStateful(JobSpec spec) =>

@@ -185,17 +185,39 @@ public class FlinkDeploymentCompilerTests
     }
 
     [Fact]
-    public void A_task_class_or_beam_sql_cannot_run_on_flink()
+    public void A_task_class_cannot_run_on_flink()
     {
         var task = TestSpecs.StatelessFilter();
         task.Artifact.Jar.EntryKind = EntryKind.Task;
-        var beam = TestSpecs.StatelessFilter();
-        beam.Artifact = new Artifact { Sql = new SqlArtifact { Dialect = SqlDialect.BeamSql, Script = "SELECT 1" } };
 
         Assert.Contains(Assert.Throws<CompilationException>(() => Compile(task)).Problems,
             problem => problem.StartsWith("artifact.jar.entryKind: Flink runs application entry classes only", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Beam_sql_needs_the_fabrics_beam_runner()
+    {
+        var beam = TestSpecs.StatelessFilter();
+        beam.Artifact = new Artifact { Sql = new SqlArtifact { Dialect = SqlDialect.BeamSql, Script = "SELECT 1" } };
+
         Assert.Contains(Assert.Throws<CompilationException>(() => Compile(beam)).Problems,
-            problem => problem.StartsWith("artifact.sql.dialect:", StringComparison.Ordinal) && problem.Contains("beam-sql", StringComparison.Ordinal));
+            problem => problem.StartsWith("fabric east: flink.beamSqlRunnerJar: is required to run beam-sql artifacts", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Beam_sql_runs_as_a_beam_pipeline_through_the_fabrics_beam_runner()
+    {
+        var beam = TestSpecs.StatelessFilter();
+        beam.Artifact = new Artifact { Sql = new SqlArtifact { Dialect = SqlDialect.BeamSql, Script = "SELECT 1" } };
+        var platform = TestSpecs.Platform();
+        TestSpecs.East(platform).Flink.BeamSqlRunnerJar = "local:///opt/flink/usrlib/beam-sql-runner.jar";
+        TestSpecs.East(platform).Flink.BeamSqlRunnerClass = "io.sluice.BeamSqlRunner";
+
+        var job = Compile(beam, platform).Manifest.Spec.Job;
+
+        Assert.Equal("local:///opt/flink/usrlib/beam-sql-runner.jar", job.JarUri);
+        Assert.Equal("io.sluice.BeamSqlRunner", job.EntryClass);
+        Assert.Equal(["SELECT 1"], job.Args);
     }
 
     [Fact]
