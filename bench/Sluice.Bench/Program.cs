@@ -18,5 +18,6 @@ public static class Program
     private static IEnumerable<Command> Scenarios()
     {
         yield return Sluice.Bench.Scenarios.MetadataScenario.Create();
+        yield return Sluice.Bench.Scenarios.DeployScenario.Create();
     }
 }

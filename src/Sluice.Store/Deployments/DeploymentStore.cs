@@ -265,6 +265,15 @@ public sealed class DeploymentStore : IAsyncDisposable
         return (unfinished, total);
     }
 
+    /// <summary>How many deployments are in each state.</summary>
+    public async Task<IReadOnlyDictionary<DeploymentState, long>> CountByStateAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _sql.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long State, long Count)>(new CommandDefinition(
+            "SELECT state, COUNT(*) FROM deployments GROUP BY state", cancellationToken: ct));
+        return rows.ToDictionary(r => (DeploymentState)r.State, r => r.Count);
+    }
+
     // ---- the worker's side: leases ------------------------------------------------------------------------------
 
     /// <summary>Creates the shard rows once (idempotent) so leases can be taken by UPDATE.</summary>
@@ -433,7 +442,11 @@ public sealed class DeploymentStore : IAsyncDisposable
                 await InsertEventAsync(connection, transaction, id!.Value, now, null, terminal ? DeploymentState.Pending : DeploymentState.Queued,
                     0, fence.Epoch, $"{followUp.Kind.ToString().ToLowerInvariant()} to revision {followUp.Revision} after deployment {current.Id} failed", ct);
             }
-            return (await GetAsync(connection, transaction, current.Id, ct))!;
+            return next with
+            {
+                Version = current.Version + 1, FenceEpoch = fence.Epoch, HoldsSlot = parameters.ActiveKey is not null, UpdatedAt = now,
+                FinishedAt = terminal ? now : null,
+            };
         }, ct);
 
     private Task WriteResourceAsync(DbConnection connection, DbTransaction transaction, DeploymentRecord deployment, ResourceWrite resource,
