@@ -107,7 +107,13 @@ public sealed class DeploymentStore : IAsyncDisposable
                     new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
                     transaction, cancellationToken: ct));
             }
-            return (await GetAsync(connection, transaction, id, ct))!;
+            return new DeploymentRecord
+            {
+                Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
+                NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
+                AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
+                CreatedAt = now, UpdatedAt = now,
+            };
         }, ct);
 
     private async Task<long?> TryInsertAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, string? activeKey,
