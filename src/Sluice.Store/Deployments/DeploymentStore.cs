@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using FluentMigrator.Runner;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Sluice.Store.Deployments;
@@ -28,37 +26,9 @@ public sealed class DeploymentStore : IAsyncDisposable
 
     public StoreDialectKind Dialect => _sql.Kind;
 
-    public static DeploymentStore Open(string url, int shardCount = 64)
-    {
-        var parsed = StoreUrl.Parse(url);
-        return new DeploymentStore(DeploymentSql.For(parsed.Dialect, parsed.ConnectionString), shardCount);
-    }
-
+    /// <summary>The workflow's statements over the store's database (its tables come with the store's migrations).</summary>
     public static DeploymentStore For(SluiceStore store, int shardCount = 64) =>
         new(DeploymentSql.For(store.Url.Dialect, store.Url.ConnectionString), shardCount);
-
-    /// <summary>Runs every pending migration of the store's assembly (the workflow's tables are versions 100+).</summary>
-    public async Task MigrateAsync(string url, CancellationToken ct = default)
-    {
-        var parsed = StoreUrl.Parse(url);
-        if (_sql.Kind == StoreDialectKind.Sqlite)
-        {
-            await using var connection = await _sql.OpenAsync(ct); // sets WAL before the first table exists
-        }
-        await Task.Run(() =>
-        {
-            using var services = new ServiceCollection()
-                .AddFluentMigratorCore()
-                .ConfigureRunner(runner =>
-                {
-                    _sql.AddMigrationProcessor(runner);
-                    runner.WithGlobalConnectionString(parsed.ConnectionString).ScanIn(typeof(DeploymentStore).Assembly).For.Migrations();
-                })
-                .BuildServiceProvider(validateScopes: false);
-            using var scope = services.CreateScope();
-            scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
-        }, ct);
-    }
 
     /// <summary>FNV-1a of the job key: stable across processes and versions (string.GetHashCode is not).</summary>
     public int ShardOf(string job)
