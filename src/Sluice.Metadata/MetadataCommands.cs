@@ -37,23 +37,24 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         var content = RevisionContent.Of(spec, accepted.SourceKind, accepted.SourceText);
         var target = RequestChecks.Target(spec.Namespace, spec.Name);
 
-        if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } earlier)
-            return await ReplayApplyAsync(earlier, target, content.SpecHash, accepted, ct);
         if (request.DryRun)
             return await DryRunAsync(request, spec, content, accepted, ct);
 
+        // A repeated request id is found where it costs nothing on the first attempt: the audit row's unique key
+        // refuses the commit (then the earlier answer is replayed), and refusals look the id up before refusing.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var response = await store.WriteAsync(tx => ApplyInTransactionAsync(tx, request, spec, content, target, requestId, caller), ct);
-                response.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
+                var (response, earlier) = await store.WriteAsync(tx => ApplyInTransactionAsync(tx, request, spec, content, target, requestId, caller), ct);
+                if (earlier is not null) return await ReplayApplyAsync(earlier, target, content.SpecHash, accepted, ct);
+                response!.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
                 return response;
             }
             catch (DuplicateKeyException)
             {
-                // Either a concurrent retry of this very request committed first (replay it), or another request
-                // created the job between our read and our insert (apply again, now as an update).
+                // Either this request id was recorded already (replay the first answer), or another request created
+                // the job between our read and our insert (apply again, now as an update).
                 if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
                     return await ReplayApplyAsync(raced, target, content.SpecHash, accepted, ct);
                 if (attempt >= MaxCreateRaceRetries)
@@ -62,25 +63,29 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         }
     }
 
-    private async Task<ApplyJobResponse> ApplyInTransactionAsync(StoreTransaction tx, ApplyJobRequest request, JobSpec spec,
-        NewRevision content, string target, string? requestId, CallerContext caller)
+    private async Task<(ApplyJobResponse? Response, AuditRecord? Earlier)> ApplyInTransactionAsync(StoreTransaction tx, ApplyJobRequest request,
+        JobSpec spec, NewRevision content, string target, string? requestId, CallerContext caller)
     {
         var now = _options.Clock.GetUtcNow();
         var job = await tx.LockJobAsync(spec.Namespace, spec.Name);
         var live = job is { DesiredState: not DesiredState.Deleted };
         var current = live ? job!.Revision : 0;
         if (request.HasExpectedRevision && request.ExpectedRevision != current)
+        {
+            // A retry of an apply that succeeded finds the job moved on by its own first attempt.
+            if (requestId is not null && await tx.FindAuditByRequestIdAsync(requestId) is { } earlier) return (null, earlier);
             throw StaleRevision(target, request.ExpectedRevision, current);
+        }
 
         if (live && job!.SpecHash == content.SpecHash)
         {
             await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.JobApplyUnchanged, target, job.Id, requestId,
                 job.Revision, job.Revision, job.SpecHash, job.SpecHash, caller.Client, null));
-            return new ApplyJobResponse
+            return (new ApplyJobResponse
             {
                 Job = job.ToJob(spec), Outcome = ApplyOutcome.Unchanged, Revision = job.Revision, SpecHash = job.SpecHash,
                 PreviousRevision = job.Revision,
-            };
+            }, null);
         }
 
         var jobId = job?.Id ?? await tx.InsertJobAsync(spec.Namespace, spec.Name, DesiredState.Running, now, caller.Actor);
@@ -93,15 +98,14 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, target, jobId,
             requestId, job is null ? null : from, to, job?.SpecHash, content.SpecHash, caller.Client, null));
 
+        var created = !live;
         var stored = new JobRecord(jobId, spec.Namespace, spec.Name, to, state, content.SpecHash, content.SourceKind, null,
-            job?.CreatedAt ?? now, job?.CreatedBy ?? caller.Actor, now, caller.Actor);
-        if (job is { DesiredState: DesiredState.Deleted })
-            stored = stored with { CreatedAt = now, CreatedBy = caller.Actor };
-        return new ApplyJobResponse
+            created ? now : job!.CreatedAt, created ? caller.Actor : job!.CreatedBy, now, caller.Actor);
+        return (new ApplyJobResponse
         {
             Job = stored.ToJob(spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = to,
             SpecHash = content.SpecHash, PreviousRevision = current,
-        };
+        }, null);
     }
 
     private async Task<ApplyJobResponse> ReplayApplyAsync(AuditRecord earlier, string target, string specHash, AcceptedSpec accepted,
@@ -175,8 +179,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             Runtime = request.Runtime == Runtime.Unspecified ? null : request.Runtime,
             Stateful = request.HasStateful ? request.Stateful : null,
             Fabric = NullIfEmpty(request.Fabric),
-            ReadsDataset = NullIfEmpty(request.ReadsDataset.Trim()),
-            WritesDataset = NullIfEmpty(request.WritesDataset.Trim()),
+            ReadsDataset = NullIfEmpty(RequestChecks.DatasetUri(request.ReadsDataset)),
+            WritesDataset = NullIfEmpty(RequestChecks.DatasetUri(request.WritesDataset)),
             DesiredState = request.DesiredState == DesiredState.Unspecified ? null : request.DesiredState,
             IncludeDeleted = request.IncludeDeleted,
             IncludeSpec = request.IncludeSpec,
@@ -259,30 +263,34 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         if (request.Reason.Length > StoreLimits.ReasonLength)
             throw new SpecValidationException("reason", $"must be at most {StoreLimits.ReasonLength} characters");
         var target = RequestChecks.Target(request.Namespace, request.Name);
-        if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } earlier)
-            return await ReplayStateChangeAsync(earlier, action, target, request, ct);
         try
         {
-            return await store.WriteAsync(async tx =>
+            var (response, earlier) = await store.WriteAsync<(ChangeJobStateResponse?, AuditRecord?)>(async tx =>
             {
                 var now = _options.Clock.GetUtcNow();
                 var job = await tx.LockJobAsync(request.Namespace, request.Name);
+                // A retry of a change that succeeded finds the job in the state (or revision) its first attempt left.
+                var refused = job is null || job.DesiredState == DesiredState.Deleted || job.DesiredState == state ||
+                              (request.HasExpectedRevision && request.ExpectedRevision != job.Revision);
+                if (refused && requestId is not null && await tx.FindAuditByRequestIdAsync(requestId) is { } recorded)
+                    return (null, recorded);
                 if (job is null || job.DesiredState == DesiredState.Deleted)
                     throw JobNotFound(request.Namespace, request.Name, job is not null);
                 if (request.HasExpectedRevision && request.ExpectedRevision != job.Revision)
                     throw StaleRevision(target, request.ExpectedRevision, job.Revision);
                 if (job.DesiredState == state)
-                    return new ChangeJobStateResponse { Job = job.ToJob(), Changed = false };
+                    return (new ChangeJobStateResponse { Job = job.ToJob(), Changed = false }, null);
                 await tx.SetDesiredStateAsync(job.Id, job.Revision, state, now, caller.Actor);
                 await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, action, target, job.Id, requestId, job.Revision, job.Revision,
                     job.SpecHash, job.SpecHash, caller.Client, NullIfEmpty(request.Reason)));
                 var changed = job with { DesiredState = state, UpdatedAt = now, UpdatedBy = caller.Actor };
-                return new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true };
+                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true }, null);
             }, ct);
+            return earlier is null ? response! : await ReplayStateChangeAsync(earlier, action, target, request, ct);
         }
         catch (DuplicateKeyException error)
         {
-            // Only the audit row's request id is unique here: a concurrent retry of this request committed first.
+            // Only the audit row's request id is unique here: this request id was recorded already.
             if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
                 return await ReplayStateChangeAsync(raced, action, target, request, ct);
             throw new ConflictException($"{target} changed concurrently: {error.Message}");
@@ -384,7 +392,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     {
         var pageSize = RequestChecks.PageSize(request.PageSize);
         var after = PageToken.Decode("datasets", request.PageToken, 1)?[0];
-        var datasets = await store.ListDatasetsAsync(NullIfEmpty(request.UriPrefix), after, pageSize + 1, ct);
+        var datasets = await store.ListDatasetsAsync(NullIfEmpty(RequestChecks.DatasetUri(request.UriPrefix)), after, pageSize + 1, ct);
         var response = new ListDatasetsResponse();
         response.Datasets.AddRange(datasets.Take(pageSize).Select(d => d.ToInfo()));
         if (datasets.Count > pageSize)
@@ -492,8 +500,9 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     private async Task<DatasetRecord> DatasetAsync(string uri, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(uri)) throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic");
-        return await store.FindDatasetAsync(uri.Trim(), ct)
-               ?? throw new NotFoundException($"dataset {uri.Trim()} not found: no job has ever read or written it");
+        var normalized = RequestChecks.DatasetUri(uri);
+        return await store.FindDatasetAsync(normalized, ct)
+               ?? throw new NotFoundException($"dataset {normalized} not found: no job has ever read or written it");
     }
 
     private async Task<FabricRecord> FabricAsync(string name, CancellationToken ct) =>

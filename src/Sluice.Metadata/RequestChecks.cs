@@ -34,5 +34,13 @@ internal static class RequestChecks
         if (violations.Count > 0) throw new SpecValidationException(violations);
     }
 
+    /// <summary>A dataset URI as stored (DatasetUri lower-cases the system): "KAFKA://c/T" finds "kafka://c/T".</summary>
+    public static string DatasetUri(string uri)
+    {
+        var trimmed = uri.Trim();
+        var scheme = trimmed.IndexOf("://", StringComparison.Ordinal);
+        return scheme < 0 ? trimmed : trimmed[..scheme].ToLowerInvariant() + trimmed[scheme..];
+    }
+
     public static string Target(string @namespace, string name) => $"job/{@namespace}/{name}";
 }

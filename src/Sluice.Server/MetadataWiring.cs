@@ -12,13 +12,14 @@ namespace Sluice.Server;
 internal static class MetadataWiring
 {
     /// <returns>The database as shown to the operator (no password).</returns>
-    public static string AddMetadata(IServiceCollection services, string databaseUrl)
+    public static string AddMetadata(IServiceCollection services, SluiceServerOptions options)
     {
-        EnsureSqliteDirectory(databaseUrl);
-        services.AddSingleton(_ => StoreFactory.Open(databaseUrl));
-        // No SQL translator yet: SQL sources are refused by the domain with a validation error saying so.
-        services.AddSingleton(provider => new MetadataCommands(provider.GetRequiredService<SluiceStore>(), new MetadataOptions()));
-        return Redact(databaseUrl);
+        EnsureSqliteDirectory(options.Database);
+        services.AddSingleton(_ => StoreFactory.Open(options.Database));
+        // No SQL translator yet (Sluice.Sql has none): SQL sources are refused by the domain with a validation error saying so.
+        services.AddSingleton(provider => new MetadataCommands(provider.GetRequiredService<SluiceStore>(),
+            new MetadataOptions { Platform = options.Platform }));
+        return Redact(options.Database);
     }
 
     public static async Task PrepareDatabaseAsync(IServiceProvider services, CancellationToken cancellation) =>

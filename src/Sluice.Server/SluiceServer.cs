@@ -54,7 +54,7 @@ public sealed class SluiceServer : IAsyncDisposable
             endpoints.Configure(kestrel, options);
         });
 
-        var database = MetadataWiring.AddMetadata(builder.Services, options.Database);
+        var database = MetadataWiring.AddMetadata(builder.Services, options);
         WorkflowWiring.AddWorkflow(builder.Services, options);
         builder.Services
             .AddGrpc(grpc =>

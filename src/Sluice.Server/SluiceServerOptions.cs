@@ -24,14 +24,14 @@ public sealed record SluiceServerOptions
     /// </summary>
     public Uri? HttpListen { get; init; }
 
+    /// <summary>A platform config (fabrics, Kafka clusters) specs are validated against; null: no such checks.</summary>
+    public Sluice.Spec.V1.PlatformConfig? Platform { get; init; }
+
     /// <summary>Log to the console at this level and above (the benchmark and tests keep it at Warning).</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 
     /// <summary>What this process does: serve the API, run deployment workers, or both (the embedded default).</summary>
     public ServerRole Role { get; init; } = ServerRole.All;
-
-    /// <summary>The platform config (fabrics, Kafka clusters) the Rendering step compiles against; null runs without one.</summary>
-    public string? PlatformFile { get; init; }
 
     /// <summary>Where the Local runtime driver writes what it runs (the embedded fabric).</summary>
     public string LocalFolder { get; init; } = "./.sluice/local";

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
-using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Store;
 using Sluice.Store.Deployments;
@@ -23,7 +22,7 @@ internal static class WorkflowWiring
         }
         var local = new LocalRuntimeOptions { Folder = options.LocalFolder };
         IRuntimeDriver driver = options.SharedLocalFolder ? new SharedFolderLocalDriver(local) : new LocalRuntimeDriver(local);
-        var platform = LoadPlatform(options.PlatformFile);
+        var platform = options.Platform ?? new PlatformConfig();
         services.AddSingleton(provider => new DeploymentEngine(
             provider.GetRequiredService<DeploymentStore>(),
             provider.GetRequiredService<IJobSpecSource>(),
@@ -34,14 +33,5 @@ internal static class WorkflowWiring
         services.AddSingleton(provider => new DeploymentWorker(provider.GetRequiredService<DeploymentEngine>(),
             new WorkerOptions { LeaseTtl = options.LeaseTtl, RenewInterval = options.LeaseTtl / 3 }));
         services.AddHostedService(provider => provider.GetRequiredService<DeploymentWorker>());
-    }
-
-    private static PlatformConfig LoadPlatform(string? path)
-    {
-        if (path is null) return new PlatformConfig();
-        var loaded = SpecLoader.LoadPlatformFile(path);
-        return loaded.HasErrors
-            ? throw new ArgumentException($"--platform {path}: " + string.Join("; ", loaded.Errors.Select(e => e.Format(path))))
-            : loaded.Value!;
     }
 }

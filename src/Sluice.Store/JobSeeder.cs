@@ -19,11 +19,12 @@ internal static class JobSeeder
         var running = (short)DesiredState.Running;
 
         var namespaces = jobs.Select(j => j.Namespace).Distinct(StringComparer.Ordinal).ToList();
-        await MultiRowInsert.ExecuteAsync(dialect, connection, transaction, namespaces, 3, n => [n, at, actor],
-            values => dialect.InsertIgnore("namespaces", "name, created_at, created_by", values, "name"), ct);
-        await MultiRowInsert.ExecuteAsync(dialect, connection, transaction, jobs, 8,
+        tx.Enqueue(MultiRowInsert.Build(dialect, namespaces, 3, n => [n, at, actor],
+            values => dialect.InsertIgnore("namespaces", "name, created_at, created_by", values, "name")));
+        tx.Enqueue(MultiRowInsert.Build(dialect, jobs, 8,
             j => [j.Namespace, j.Name, 1L, running, at, actor, at, actor],
-            values => "INSERT INTO jobs (namespace, name, revision, desired_state, created_at, created_by, updated_at, updated_by) VALUES " + values, ct);
+            values => "INSERT INTO jobs (namespace, name, revision, desired_state, created_at, created_by, updated_at, updated_by) VALUES " + values));
+        await tx.FlushAsync();
 
         var jobIds = new Dictionary<(string, string), long>();
         foreach (var group in jobs.GroupBy(j => j.Namespace))
@@ -35,13 +36,13 @@ internal static class JobSeeder
             foreach (var (id, name) in rows) jobIds[(group.Key, name)] = id;
         }
 
-        await MultiRowInsert.ExecuteAsync(dialect, connection, transaction, jobs, 11, j =>
+        tx.Enqueue(MultiRowInsert.Build(dialect, jobs, 11, j =>
             [
                 jobIds[(j.Namespace, j.Name)], 1L, j.Revision.SpecHash, j.Revision.CanonicalSpec, (short)j.Revision.SourceKind,
                 j.Revision.SourceText, (short)j.Revision.Runtime, j.Revision.Stateful, actor, at, j.RequestId,
             ],
-            values => "INSERT INTO job_revisions (job_id, revision, spec_hash, canonical_spec, source_kind, source_text, runtime, stateful, author, created_at, request_id) VALUES " + values,
-            ct);
+            values => "INSERT INTO job_revisions (job_id, revision, spec_hash, canonical_spec, source_kind, source_text, runtime, stateful, author, created_at, request_id) VALUES " + values));
+        await tx.FlushAsync();
 
         var revisionIds = new Dictionary<long, long>();
         foreach (var chunk in jobIds.Values.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
@@ -52,21 +53,19 @@ internal static class JobSeeder
             foreach (var (id, jobId) in rows) revisionIds[jobId] = id;
         }
 
-        await RevisionIndexWriter.WriteAsync(dialect, connection, transaction,
-            jobs.Select(j => (revisionIds[jobIds[(j.Namespace, j.Name)]], j.Revision)).ToList(), at, ct);
+        await RevisionIndexWriter.WriteAsync(dialect, tx,
+            jobs.Select(j => (revisionIds[jobIds[(j.Namespace, j.Name)]], j.Revision)).ToList(), new Dictionary<string, long>(StringComparer.Ordinal), at, ct);
+        await tx.FlushAsync();
 
         foreach (var chunk in jobIds.Values.Chunk(Math.Max(1, dialect.MaxParameters - 1)))
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE jobs SET current_revision_id = (SELECT r.id FROM job_revisions r WHERE r.job_id = jobs.id AND r.revision = 1) " +
                 "WHERE " + dialect.InList("id", "JobIds"), new { JobIds = chunk }, transaction, cancellationToken: ct));
 
-        await MultiRowInsert.ExecuteAsync(dialect, connection, transaction, jobs, 9, j =>
-            [
-                at, actor, (short)AuditAction.JobCreate, $"job/{j.Namespace}/{j.Name}", jobIds[(j.Namespace, j.Name)], j.RequestId,
-                1L, j.Revision.SpecHash, client,
-            ],
-            values => "INSERT INTO audit_log (at, actor, action, target, job_id, request_id, after_revision, after_hash, client) VALUES " + values,
-            ct);
+        tx.Enqueue(MultiRowInsert.Build(dialect, jobs, StoreTransaction.AuditColumns.Length, j => StoreTransaction.AuditValues(
+                new AuditEntry(Micros.ToTime(at), actor, AuditAction.JobCreate, $"job/{j.Namespace}/{j.Name}", jobIds[(j.Namespace, j.Name)],
+                    j.RequestId, null, 1, null, j.Revision.SpecHash, client, null)),
+            values => $"INSERT INTO audit_log ({string.Join(", ", StoreTransaction.AuditColumns)}) VALUES {values}"));
         return jobs.Count;
     }
 }

@@ -1,24 +1,26 @@
-using System.Data.Common;
 using System.Text;
-using Dapper;
 using Sluice.Store.Dialects;
 
 namespace Sluice.Store;
 
-/// <summary>Writes many rows per statement, in chunks that stay under the dialect's parameter limit.</summary>
+/// <summary>Many rows per INSERT, in chunks that stay under the dialect's parameter limit.</summary>
 internal static class MultiRowInsert
 {
+    // Bigger statements stop paying for themselves and cost parse time.
+    private const int MaxRowsPerStatement = 1000;
+
     /// <summary>
-    /// Runs <paramref name="statement"/> (given the "(@p0, @p1), (...)" values list) for chunks of <paramref name="rows"/>.
+    /// The statements inserting <paramref name="rows"/>: <paramref name="statement"/> gets the values list
+    /// "(@p0_0, @p0_1), (...)". Plain ADO.NET parameters: Dapper's per-parameter bookkeeping grows with the square of the count.
     /// </summary>
-    public static async Task ExecuteAsync<TRow>(IStoreDialect dialect, DbConnection connection, DbTransaction transaction,
-        IReadOnlyList<TRow> rows, int columns, Func<TRow, object?[]> values, Func<string, string> statement, CancellationToken ct)
+    public static IEnumerable<Statement> Build<TRow>(IStoreDialect dialect, IReadOnlyList<TRow> rows, int columns,
+        Func<TRow, object?[]> values, Func<string, string> statement)
     {
-        var perChunk = Math.Max(1, dialect.MaxParameters / columns);
+        var perChunk = Math.Clamp(dialect.MaxParameters / columns, 1, MaxRowsPerStatement);
         for (var start = 0; start < rows.Count; start += perChunk)
         {
             var count = Math.Min(perChunk, rows.Count - start);
-            var parameters = new DynamicParameters();
+            var parameters = new List<(string, object?)>(count * columns);
             var list = new StringBuilder();
             for (var i = 0; i < count; i++)
             {
@@ -29,11 +31,11 @@ internal static class MultiRowInsert
                     var name = $"p{i}_{c}";
                     if (c > 0) list.Append(", ");
                     list.Append('@').Append(name);
-                    parameters.Add(name, rowValues[c]);
+                    parameters.Add((name, rowValues[c]));
                 }
                 list.Append(')');
             }
-            await connection.ExecuteAsync(new CommandDefinition(statement(list.ToString()), parameters, transaction, cancellationToken: ct));
+            yield return new Statement(statement(list.ToString()), parameters);
         }
     }
 }

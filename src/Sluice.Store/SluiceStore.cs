@@ -30,15 +30,26 @@ public sealed class SluiceStore : IAsyncDisposable
 
     public StoreDialectKind Dialect => Url.Dialect;
 
-    /// <summary>Brings the schema to the latest version (versioned migrations); safe to call on every start.</summary>
+    /// <summary>
+    /// Brings the schema to the latest version (versioned migrations); safe to call on every start, and from many
+    /// replicas at once: on PostgreSQL and MySQL a database lock lets one migrate while the others wait.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct = default)
     {
-        if (Dialect == StoreDialectKind.Sqlite)
+        // On SQLite this first connection also switches the file to WAL before the first table exists.
+        await using var connection = await _dialect.OpenAsync(ct);
+        var migrationLock = _dialect.MigrationLock;
+        if (migrationLock is { } statements)
+            await connection.ExecuteScalarAsync(new CommandDefinition(statements.Lock, cancellationToken: ct));
+        try
         {
-            // WAL is a property of the file: set it once before the first table exists.
-            await using var connection = await _dialect.OpenAsync(ct);
+            await Task.Run(() => SchemaMigrator.MigrateUp(_dialect, Url.ConnectionString), ct);
         }
-        await Task.Run(() => SchemaMigrator.MigrateUp(_dialect, Url.ConnectionString), ct);
+        finally
+        {
+            if (migrationLock is { } release)
+                await connection.ExecuteScalarAsync(new CommandDefinition(release.Unlock, cancellationToken: CancellationToken.None));
+        }
     }
 
     /// <summary>
@@ -54,7 +65,9 @@ public sealed class SluiceStore : IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(ct);
             try
             {
-                var result = await work(new StoreTransaction(_dialect, connection, transaction, ct));
+                var tx = new StoreTransaction(_dialect, connection, transaction, ct);
+                var result = await work(tx);
+                await tx.FlushAsync();
                 await transaction.CommitAsync(ct);
                 return result;
             }
@@ -70,6 +83,14 @@ public sealed class SluiceStore : IAsyncDisposable
             }
         }
     }
+
+    /// <summary><see cref="WriteAsync{T}"/> for work that answers nothing.</summary>
+    public Task WriteAsync(Func<StoreTransaction, Task> work, CancellationToken ct = default) =>
+        WriteAsync(async tx =>
+        {
+            await work(tx);
+            return true;
+        }, ct);
 
     public async Task<JobRecord?> FindJobAsync(string @namespace, string name, bool includeSpec, CancellationToken ct = default)
     {
@@ -301,6 +322,17 @@ public sealed class SluiceStore : IAsyncDisposable
     /// </summary>
     public Task<int> SeedJobsAsync(IReadOnlyList<SeedJob> jobs, string actor, string client, DateTimeOffset at, CancellationToken ct = default) =>
         WriteAsync(tx => JobSeeder.SeedAsync(_dialect, tx, jobs, actor, client, Micros.From(at), ct), ct);
+
+    /// <summary>
+    /// Refreshes the query planner's statistics. Call it after bulk loads (<see cref="SeedJobsAsync"/>): until the
+    /// database's own background analysis catches up, plans are chosen for the tables as they were before the load.
+    /// </summary>
+    public async Task AnalyzeAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _dialect.OpenAsync(ct);
+        // Text, explicitly: Dapper takes a one-word command for a stored procedure's name.
+        await connection.ExecuteAsync(new CommandDefinition(_dialect.AnalyzeStatement, commandType: System.Data.CommandType.Text, cancellationToken: ct));
+    }
 
     private static string LikePrefix(string prefix) =>
         prefix.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_") + "%";

@@ -7,115 +7,150 @@ namespace Sluice.Store;
 
 /// <summary>
 /// One write transaction (see <see cref="SluiceStore.WriteAsync{T}"/>): reads that lock what they read, and the
-/// inserts and guarded updates a command makes. Committed by the store when the command's delegate returns.
+/// inserts and guarded updates a command makes. Writes whose results nobody needs (index rows, head moves, audit
+/// rows) are queued and sent together in one round trip before the next read or the commit; a guarded update that
+/// finds its row moved fails there with <see cref="StoreConcurrencyException"/>, and the whole transaction rolls back.
 /// </summary>
 public sealed class StoreTransaction
 {
     private readonly IStoreDialect _dialect;
-    private readonly DbConnection _connection;
-    private readonly DbTransaction _transaction;
     private readonly CancellationToken _ct;
-
-    internal DbConnection Connection => _connection;
-    internal DbTransaction Transaction => _transaction;
+    private readonly List<Statement> _pending = [];
 
     internal StoreTransaction(IStoreDialect dialect, DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         _dialect = dialect;
-        _connection = connection;
-        _transaction = transaction;
+        Connection = connection;
+        Transaction = transaction;
         _ct = ct;
     }
+
+    internal DbConnection Connection { get; }
+
+    internal DbTransaction Transaction { get; }
 
     /// <summary>The job (deleted or not) with its head revision, locked until the transaction ends.</summary>
     public async Task<JobRecord?> LockJobAsync(string @namespace, string name)
     {
-        // Lock the job row alone, then read it with its head: PostgreSQL re-checks a locked join against the
-        // row's newest version, which would drop a job whose head moved while we waited for the lock.
-        var jobId = await _connection.QuerySingleOrDefaultAsync<long?>(Command(
-            "SELECT id FROM jobs WHERE namespace = @Namespace AND name = @Name" + _dialect.ForUpdate,
+        await FlushAsync();
+        // Lock the job row alone, then read it with its head in a second statement of the same round trip:
+        // PostgreSQL re-checks a locked join against the row's newest version, which would drop a job whose head
+        // moved while we waited for the lock; the second statement reads after the lock is held.
+        await using var results = await Connection.QueryMultipleAsync(Command(
+            "SELECT id FROM jobs WHERE namespace = @Namespace AND name = @Name" + _dialect.ForUpdate + "; " +
+            "SELECT " + JobRow.Columns + JobRow.From + " WHERE j.namespace = @Namespace AND j.name = @Name",
             new { Namespace = @namespace, Name = name }));
-        if (jobId is null) return null;
-        var row = await _connection.QuerySingleAsync<JobRow>(Command(
-            "SELECT " + JobRow.Columns + JobRow.From + " WHERE j.id = @Id", new { Id = jobId }));
-        return row.ToRecord();
+        var locked = await results.ReadSingleOrDefaultAsync<long?>();
+        var row = await results.ReadSingleOrDefaultAsync<JobRow>();
+        return locked is null ? null : row?.ToRecord();
     }
 
     /// <summary>Inserts the job row (revision 0, no head yet), creating its namespace on first use.</summary>
     public async Task<long> InsertJobAsync(string @namespace, string name, DesiredState state, DateTimeOffset at, string actor)
     {
-        var micros = Micros.From(at);
-        await _connection.ExecuteAsync(Command(
-            _dialect.InsertIgnore("namespaces", "name, created_at, created_by", "(@Namespace, @At, @Actor)", "name"),
-            new { Namespace = @namespace, At = micros, Actor = actor }));
-        return await _connection.ExecuteScalarAsync<long>(Command(_dialect.InsertReturningId(
+        await FlushAsync();
+        await using var results = await Connection.QueryMultipleAsync(Command(
+            _dialect.InsertIgnore("namespaces", "name, created_at, created_by", "(@Namespace, @At, @Actor)", "name") + "; " +
+            _dialect.InsertReturningId(
                 "INSERT INTO jobs (namespace, name, revision, current_revision_id, desired_state, created_at, created_by, updated_at, updated_by) " +
                 "VALUES (@Namespace, @Name, 0, NULL, @State, @At, @Actor, @At, @Actor)"),
-            new { Namespace = @namespace, Name = name, State = (short)state, At = micros, Actor = actor }));
+            new { Namespace = @namespace, Name = name, State = (short)state, At = Micros.From(at), Actor = actor }));
+        return await results.ReadSingleAsync<long>();
     }
 
     /// <summary>Inserts an immutable revision with its labels, placement and dataset links; answers its id.</summary>
     public async Task<long> InsertRevisionAsync(long jobId, long revision, NewRevision content, string author, DateTimeOffset at, string? requestId)
     {
+        await FlushAsync();
         var micros = Micros.From(at);
-        var revisionId = await _connection.ExecuteScalarAsync<long>(Command(_dialect.InsertReturningId(
+        var uris = content.Datasets.Select(d => d.Dataset.Uri).Distinct().ToArray();
+        // The revision and the ids of the datasets it links, in one round trip.
+        await using var results = await Connection.QueryMultipleAsync(Command(
+            _dialect.InsertReturningId(
                 "INSERT INTO job_revisions (job_id, revision, spec_hash, canonical_spec, source_kind, source_text, runtime, stateful, author, created_at, request_id) " +
-                "VALUES (@JobId, @Revision, @SpecHash, @CanonicalSpec, @SourceKind, @SourceText, @Runtime, @Stateful, @Author, @At, @RequestId)"),
+                "VALUES (@JobId, @Revision, @SpecHash, @CanonicalSpec, @SourceKind, @SourceText, @Runtime, @Stateful, @Author, @At, @RequestId)") +
+            (uris.Length == 0 ? "" : "; SELECT id, uri FROM datasets WHERE " + _dialect.InList("uri", "Uris")),
             new
             {
                 JobId = jobId, Revision = revision, content.SpecHash, content.CanonicalSpec, SourceKind = (short)content.SourceKind,
                 content.SourceText, Runtime = (short)content.Runtime, content.Stateful, Author = author, At = micros, RequestId = requestId,
+                Uris = uris,
             }));
-        await RevisionIndexWriter.WriteAsync(_dialect, _connection, _transaction, [(revisionId, content)], micros, _ct);
+        var revisionId = await results.ReadSingleAsync<long>();
+        var known = uris.Length == 0
+            ? new Dictionary<string, long>()
+            : (await results.ReadAsync<(long Id, string Uri)>()).ToDictionary(d => d.Uri, d => d.Id, StringComparer.Ordinal);
+        await RevisionIndexWriter.WriteAsync(_dialect, this, [(revisionId, content)], known, micros, _ct);
         return revisionId;
     }
 
     /// <summary>Moves the job's head from <paramref name="fromRevision"/> to a new revision; refuses if the head moved.</summary>
-    public async Task SetHeadAsync(long jobId, long fromRevision, long toRevision, long revisionId, DesiredState state, DateTimeOffset at, string actor)
+    public Task SetHeadAsync(long jobId, long fromRevision, long toRevision, long revisionId, DesiredState state, DateTimeOffset at, string actor)
     {
-        var updated = await _connection.ExecuteAsync(Command(
+        Enqueue(new Statement(
             "UPDATE jobs SET revision = @To, current_revision_id = @RevisionId, desired_state = @State, updated_at = @At, updated_by = @Actor " +
             "WHERE id = @JobId AND revision = @From",
-            new { To = toRevision, RevisionId = revisionId, State = (short)state, At = Micros.From(at), Actor = actor, JobId = jobId, From = fromRevision }));
-        if (updated != 1)
-            throw new StoreConcurrencyException($"job {jobId} is no longer at revision {fromRevision}");
+            [("To", toRevision), ("RevisionId", revisionId), ("State", (short)state), ("At", Micros.From(at)), ("Actor", actor), ("JobId", jobId), ("From", fromRevision)],
+            ExpectedRows: 1, Refusal: $"job {jobId} is no longer at revision {fromRevision}"));
+        return Task.CompletedTask;
     }
 
     /// <summary>Changes the desired state of a job still at <paramref name="revision"/>; refuses if the head moved.</summary>
-    public async Task SetDesiredStateAsync(long jobId, long revision, DesiredState state, DateTimeOffset at, string actor)
+    public Task SetDesiredStateAsync(long jobId, long revision, DesiredState state, DateTimeOffset at, string actor)
     {
-        var updated = await _connection.ExecuteAsync(Command(
+        Enqueue(new Statement(
             "UPDATE jobs SET desired_state = @State, updated_at = @At, updated_by = @Actor WHERE id = @JobId AND revision = @Revision",
-            new { State = (short)state, At = Micros.From(at), Actor = actor, JobId = jobId, Revision = revision }));
-        if (updated != 1)
-            throw new StoreConcurrencyException($"job {jobId} is no longer at revision {revision}");
+            [("State", (short)state), ("At", Micros.From(at)), ("Actor", actor), ("JobId", jobId), ("Revision", revision)],
+            ExpectedRows: 1, Refusal: $"job {jobId} is no longer at revision {revision}"));
+        return Task.CompletedTask;
     }
 
-    public Task<long> AppendAuditAsync(AuditEntry entry) =>
-        _connection.ExecuteScalarAsync<long>(Command(_dialect.InsertReturningId(
-            "INSERT INTO audit_log (at, actor, action, target, job_id, request_id, before_revision, after_revision, before_hash, after_hash, client, reason) " +
-            "VALUES (@At, @Actor, @Action, @Target, @JobId, @RequestId, @BeforeRevision, @AfterRevision, @BeforeHash, @AfterHash, @Client, @Reason)"),
-            AuditParameters(entry)));
+    /// <summary>Queues the audit row; a reused request id fails the commit with <see cref="DuplicateKeyException"/>.</summary>
+    public Task AppendAuditAsync(AuditEntry entry)
+    {
+        Enqueue(MultiRowInsert.Build(_dialect, [entry], AuditColumns.Length, AuditValues,
+            values => $"INSERT INTO audit_log ({string.Join(", ", AuditColumns)}) VALUES {values}").Single());
+        return Task.CompletedTask;
+    }
 
     public async Task<AuditRecord?> FindAuditByRequestIdAsync(string requestId)
     {
-        var row = await _connection.QuerySingleOrDefaultAsync<AuditRow>(Command(
+        await FlushAsync();
+        var row = await Connection.QuerySingleOrDefaultAsync<AuditRow>(Command(
             "SELECT " + AuditRow.Columns + " FROM audit_log WHERE request_id = @RequestId", new { RequestId = requestId }));
         return row?.ToRecord();
     }
 
-    public Task PutFabricAsync(string name, string config, DateTimeOffset at, string actor) =>
-        _connection.ExecuteAsync(Command(
-            _dialect.Upsert("fabrics", "name, config, updated_at, updated_by", "(@Name, @Config, @At, @Actor)", "name",
-                ["config", "updated_at", "updated_by"]),
-            new { Name = name, Config = config, At = Micros.From(at), Actor = actor }));
-
-    internal static object AuditParameters(AuditEntry e) => new
+    public Task PutFabricAsync(string name, string config, DateTimeOffset at, string actor)
     {
-        At = Micros.From(e.At), e.Actor, Action = (short)e.Action, e.Target, e.JobId, e.RequestId, e.BeforeRevision,
-        e.AfterRevision, e.BeforeHash, e.AfterHash, e.Client, e.Reason,
-    };
+        Enqueue(new Statement(
+            _dialect.Upsert("fabrics", "name, config, updated_at, updated_by", "(@Name, @Config, @At, @Actor)", "name", ["config", "updated_at", "updated_by"]),
+            [("Name", name), ("Config", config), ("At", Micros.From(at)), ("Actor", actor)]));
+        return Task.CompletedTask;
+    }
+
+    internal static readonly string[] AuditColumns =
+        ["at", "actor", "action", "target", "job_id", "request_id", "before_revision", "after_revision", "before_hash", "after_hash", "client", "reason"];
+
+    internal static object?[] AuditValues(AuditEntry e) =>
+    [
+        Micros.From(e.At), e.Actor, (short)e.Action, e.Target, e.JobId, e.RequestId, e.BeforeRevision, e.AfterRevision,
+        e.BeforeHash, e.AfterHash, e.Client, e.Reason,
+    ];
+
+    internal void Enqueue(Statement statement) => _pending.Add(statement);
+
+    internal void Enqueue(IEnumerable<Statement> statements) => _pending.AddRange(statements);
+
+    /// <summary>Sends the queued writes (one round trip where the provider batches).</summary>
+    internal async Task FlushAsync()
+    {
+        if (_pending.Count == 0) return;
+        var statements = _pending.ToList();
+        _pending.Clear();
+        await Statement.ExecuteAsync(Connection, Transaction, statements, _dialect.BatchesWrites, _ct);
+    }
 
     private CommandDefinition Command(string sql, object? parameters = null) =>
-        new(sql, parameters, _transaction, cancellationToken: _ct);
+        new(sql, parameters, Transaction, cancellationToken: _ct);
 }

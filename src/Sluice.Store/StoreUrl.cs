@@ -16,7 +16,8 @@ internal sealed record StoreUrl(StoreDialectKind Dialect, string ConnectionStrin
         var rest = colon > 1 ? url[(colon + 1)..] : url;
         return scheme switch
         {
-            "sqlite" => rest.StartsWith("//", StringComparison.Ordinal) ? Sqlite(rest[2..]) : SqliteFromConnectionString(rest),
+            "sqlite" => rest.StartsWith("//", StringComparison.Ordinal) ? Sqlite(rest[2..])
+                : rest.Contains('=') ? SqliteFromConnectionString(rest) : Sqlite(rest),
             "postgres" or "postgresql" => rest.StartsWith("//", StringComparison.Ordinal) ? Postgres(new Uri(url)) : new(StoreDialectKind.Postgres, rest),
             "mysql" or "mariadb" => rest.StartsWith("//", StringComparison.Ordinal) ? MySql(new Uri(url)) : new(StoreDialectKind.MySql, rest),
             _ when colon > 1 && rest.StartsWith("//", StringComparison.Ordinal) =>
@@ -28,7 +29,7 @@ internal sealed record StoreUrl(StoreDialectKind Dialect, string ConnectionStrin
     private static StoreUrl Sqlite(string path)
     {
         if (path.Length == 0) throw new ArgumentException("sqlite store URL names no file; expected sqlite:///path/to.db");
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 };
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30, ForeignKeys = true };
         return new(StoreDialectKind.Sqlite, builder.ConnectionString);
     }
 

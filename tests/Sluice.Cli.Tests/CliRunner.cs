@@ -20,4 +20,17 @@ internal static class CliRunner
         File.WriteAllText(path, content);
         return path;
     }
+
+    /// <summary>The checkout's root: the folder holding Sluice.slnx above the test binaries.</summary>
+    public static string RepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Sluice.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no Sluice.slnx above {AppContext.BaseDirectory}");
+    }
 }

@@ -2,7 +2,7 @@ namespace Sluice.Cli.Tests;
 
 public class RenderCommandTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = CliRunner.RepoRoot();
     private static readonly string Examples = Path.Combine(Root, "examples");
     private static readonly string Platform = Path.Combine(Examples, "platform.yaml");
     private static readonly string Reference = Path.GetFullPath(Path.Combine(Root, "..", "shared", "reference"));
@@ -95,17 +95,5 @@ public class RenderCommandTests
 
         Assert.NotEqual(0, exit);
         Assert.Contains("storm", error);
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Sluice.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no Sluice.slnx above {AppContext.BaseDirectory}");
     }
 }

@@ -89,3 +89,37 @@ public class SpecCommandsTests
         Assert.Equal(["any", "flink", "samza"], runtime.EnumerateArray().Select(v => v.GetString()));
     }
 }
+
+public class ValidateFolderTests
+{
+    [Fact]
+    public void Examples_folder_validates_with_its_platform_config()
+    {
+        var examples = Path.Combine(CliRunner.RepoRoot(), "examples");
+        var files = Directory.GetFiles(examples, "*.yaml").Order().ToArray();
+
+        var (exit, output, error) = CliRunner.Run(["validate", .. files]);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("platform.yaml: valid platform config", output);
+        Assert.Equal(files.Length, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void Placement_is_checked_against_a_platform_config_among_the_files()
+    {
+        var platform = CliRunner.WriteTemp("platform.yaml", "fabrics: [{name: us-east-1a}]\n");
+        var job = CliRunner.WriteTemp("job.yaml", """
+            name: a
+            namespace: b
+            artifact: {jar: {uri: "s3://x/a.jar", entryClass: A}}
+            sources: [{system: kafka, cluster: c, name: t}]
+            placement: {fabrics: [us-east-1b]}
+            """);
+
+        var (exit, _, error) = CliRunner.Run("validate", platform, job);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{job}:5:23: error: placement.fabrics[0]: unknown fabric 'us-east-1b'; did you mean 'us-east-1a'?", error);
+    }
+}

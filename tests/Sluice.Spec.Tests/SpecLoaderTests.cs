@@ -158,3 +158,17 @@ public class SpecLoaderTests
         Assert.Equal(3, error.Line);
     }
 }
+
+public class DocumentKindTests
+{
+    [Theory]
+    [InlineData("fabrics: [{name: a}]", DocumentKind.PlatformConfig)]
+    [InlineData("kafkaClusters: []\n", DocumentKind.PlatformConfig)]
+    [InlineData("name: a\nnamespace: b\n", DocumentKind.JobSpec)]
+    [InlineData("name: [broken", DocumentKind.JobSpec)]
+    [InlineData("- a\n- b\n", DocumentKind.JobSpec)]
+    public void Platform_configs_are_told_apart_by_their_fields(string text, DocumentKind kind)
+    {
+        Assert.Equal(kind, DocumentKinds.Detect(text));
+    }
+}

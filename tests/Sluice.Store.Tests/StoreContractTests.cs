@@ -27,6 +27,25 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
     }
 
     [Fact]
+    public async Task Replicas_migrating_a_fresh_database_at_once_all_succeed()
+    {
+        var fresh = Activator.CreateInstance<TDatabase>();
+        try
+        {
+            var url = await fresh.CreateEmptyAsync();
+            var stores = Enumerable.Range(0, 4).Select(_ => StoreFactory.Open(url)).ToList();
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync())));
+            await stores[0].CreateJobAsync("migrated", "first", Revision("sha256:1"));
+            Assert.NotNull(await stores[3].FindJobAsync("migrated", "first", includeSpec: false));
+            foreach (var store in stores) await store.DisposeAsync();
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_created_job_reads_back_with_its_head_revision()
     {
         var ns = NewNamespace();
@@ -243,6 +262,7 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
                 reads: [topic], writes: [$"kafka://bulk/{ns}-out-{i}"], fabrics: ["us-east-1a"]))).ToList();
 
         Assert.Equal(1500, await Store.SeedJobsAsync(jobs, "bench", "test", T0));
+        await Store.AnalyzeAsync();
 
         var readers = await Store.ListJobsAsync(new JobQuery { ReadsDataset = topic, Limit = 2000 });
         Assert.Equal(1500, readers.Count);

@@ -5,6 +5,7 @@ public sealed class StoreUrlTests
     [Theory]
     [InlineData("sqlite:///var/lib/sluice/jobs.db", StoreDialectKind.Sqlite, "Data Source=/var/lib/sluice/jobs.db")]
     [InlineData("/tmp/plain.db", StoreDialectKind.Sqlite, "Data Source=/tmp/plain.db")]
+    [InlineData("sqlite:relative/jobs.db", StoreDialectKind.Sqlite, "Data Source=relative/jobs.db;Foreign Keys=True")]
     [InlineData("postgres://sluice@db.internal:5433/meta", StoreDialectKind.Postgres, "Host=db.internal;Port=5433;Database=meta;Username=sluice")]
     [InlineData("postgresql://u:p%40ss@h/d?Maximum Pool Size=50", StoreDialectKind.Postgres, "Password=p@ss")]
     [InlineData("mysql://root@127.0.0.1:3307/sluice", StoreDialectKind.MySql, "Server=127.0.0.1;Port=3307;Database=sluice;User ID=root")]

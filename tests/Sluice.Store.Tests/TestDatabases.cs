@@ -29,6 +29,9 @@ public abstract class TestDatabase : IAsyncLifetime
         await _store.MigrateAsync();
     }
 
+    /// <summary>Creates the database without migrating it (for tests of migration itself); dispose drops it.</summary>
+    public async Task<string> CreateEmptyAsync() => Url = await CreateAsync();
+
     public async Task DisposeAsync()
     {
         if (_store is not null) await _store.DisposeAsync();

@@ -41,14 +41,20 @@ public static class Output
 
     public static string ToYaml(IMessage message) => Yaml.Serialize(ToPlain(JsonNode.Parse(Json.Format(message))));
 
-    public static void Table(IEnumerable<string> headers, IEnumerable<IEnumerable<string>> rows)
+    public static void Table(IEnumerable<string> headers, IEnumerable<IEnumerable<string>> rows, string empty = "No results.")
     {
+        var all = rows.ToList();
+        if (all.Count == 0)
+        {
+            Console.Out.WriteLine(empty);
+            return;
+        }
         var table = new Table().Border(TableBorder.Simple);
         foreach (var header in headers)
         {
             table.AddColumn(new TableColumn(header.ToUpperInvariant()));
         }
-        foreach (var row in rows)
+        foreach (var row in all)
         {
             table.AddRow(row.Select(cell => new Markup(Markup.Escape(cell))).ToArray());
         }

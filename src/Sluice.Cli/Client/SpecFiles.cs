@@ -1,10 +1,12 @@
+using Sluice.Spec;
 using Sluice.Spec.V1;
 
 namespace Sluice.Cli.Client;
 
 /// <summary>
 /// What `apply -f` sends: each file's text as the user wrote it (so the server's errors carry line:column),
-/// its name, and its kind from the extension. Directories are walked recursively, in name order.
+/// its name, and its kind from the extension. Directories are walked recursively, in name order. Platform configs
+/// (examples/platform.yaml) are not jobs: they are skipped with a notice.
 /// </summary>
 public static class SpecFiles
 {
@@ -37,7 +39,17 @@ public static class SpecFiles
                 throw new FileNotFoundException($"{path}: no such file or directory");
             }
         }
-        return sources;
+        return sources.Where(IsJob).ToList();
+    }
+
+    private static bool IsJob(SpecSource source)
+    {
+        if (source.Kind != SourceKind.Spec || DocumentKinds.Detect(source.Text) != DocumentKind.PlatformConfig)
+        {
+            return true;
+        }
+        Console.Error.WriteLine($"{source.FileName}: skipped (a platform config, not a job)");
+        return false;
     }
 
     private static SourceKind? KindOf(string file, SourceKind sqlKind)

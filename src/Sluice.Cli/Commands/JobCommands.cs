@@ -123,7 +123,7 @@ public static class JobCommands
                     job.Namespace, job.Name, job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Formats.Kebab(job.DesiredState), Formats.Kebab(job.SourceKind), Formats.ShortHash(job.SpecHash),
                     Formats.Time(job.UpdatedAt),
-                })));
+                }), "No jobs found."));
             return 0;
         }));
         return new Command("get", "List resources") { jobs };

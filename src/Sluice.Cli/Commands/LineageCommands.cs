@@ -27,7 +27,8 @@ public static class LineageCommands
             {
                 Console.Out.WriteLine(answer.Dataset.Uri);
                 Output.Table(["direction", "job", "revision"],
-                    answer.Writers.Select(job => Row("writes", job)).Concat(answer.Readers.Select(job => Row("reads", job))));
+                    answer.Writers.Select(job => Row("writes", job)).Concat(answer.Readers.Select(job => Row("reads", job))),
+                    "No job reads or writes it.");
             });
             return 0;
         }));
@@ -51,7 +52,8 @@ public static class LineageCommands
                 Output.Table(["direction", "dataset"],
                     answer.Reads.Select(uri => new[] { "reads", uri }).Concat(answer.Writes.Select(uri => new[] { "writes", uri })));
                 Output.Table(["relation", "depth", "job", "via"],
-                    answer.Upstream.Select(node => Node("upstream", node)).Concat(answer.Downstream.Select(node => Node("downstream", node))));
+                    answer.Upstream.Select(node => Node("upstream", node)).Concat(answer.Downstream.Select(node => Node("downstream", node))),
+                    "No upstream or downstream jobs.");
             });
             return 0;
         }));

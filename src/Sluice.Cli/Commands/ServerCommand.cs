@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Sluice.Cli.Client;
 using Sluice.Server;
+using Sluice.Spec;
+using Sluice.Spec.V1;
 
 namespace Sluice.Cli.Commands;
 
@@ -32,8 +34,8 @@ public static class ServerCommand
         };
         var platform = new Option<string?>("--platform")
         {
-            Description = "Platform config (fabrics, Kafka clusters) the workers render jobs against, e.g. examples/platform.yaml",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLUICE_PLATFORM"),
+            Description = "Platform config (e.g. examples/platform.yaml): applies are checked against its fabrics and Kafka clusters, " +
+                          "and workers render jobs against it",
         };
         var localFolder = new Option<string>("--local-folder")
         {
@@ -55,13 +57,27 @@ public static class ServerCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
+            PlatformConfig? platformConfig = null;
+            if (parse.GetValue(platform) is { } platformPath)
+            {
+                var loaded = SpecLoader.LoadPlatformFile(platformPath);
+                foreach (var problem in loaded.Diagnostics)
+                {
+                    Console.Error.WriteLine(problem.Format(platformPath));
+                }
+                if (loaded.HasErrors)
+                {
+                    return 2;
+                }
+                platformConfig = loaded.Value;
+            }
             var options = new SluiceServerOptions
             {
+                Platform = platformConfig,
                 Database = parse.GetRequiredValue(database),
                 Listen = parse.GetRequiredValue(listen),
                 HttpListen = parse.GetValue(httpListen),
                 Role = parse.GetValue(role),
-                PlatformFile = parse.GetValue(platform),
                 LocalFolder = parse.GetRequiredValue(localFolder),
                 SharedLocalFolder = parse.GetValue(sharedLocal),
                 LeaseTtl = TimeSpan.FromSeconds(parse.GetValue(leaseTtl)),

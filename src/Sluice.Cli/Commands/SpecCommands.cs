@@ -22,18 +22,28 @@ public static class SpecCommands
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            PlatformConfig? platform = null;
-            if (parse.GetValue(platformOption) is { } platformPath)
-            {
-                var loaded = SpecLoader.LoadPlatformFile(platformPath);
-                if (Report(loaded.Diagnostics, platformPath, error))
-                {
-                    return 1;
-                }
-                platform = loaded.Value;
-            }
+            var paths = parse.GetValue(files)!;
+            var platformPath = parse.GetValue(platformOption);
+            // Platform configs among the files are validated as such; with no --platform, a single one of them
+            // is also what the JobSpecs' placement is checked against.
+            var platforms = paths.Where(p => File.Exists(p) && DocumentKinds.Detect(File.ReadAllText(p)) == DocumentKind.PlatformConfig).ToList();
+            platformPath ??= platforms.Count == 1 ? platforms[0] : null;
             var failed = 0;
-            foreach (var file in parse.GetValue(files)!)
+            PlatformConfig? platform = null;
+            foreach (var path in platforms.Append(platformPath).OfType<string>().Distinct())
+            {
+                var loaded = SpecLoader.LoadPlatformFile(path);
+                if (Report(loaded.Diagnostics, path, error))
+                {
+                    failed++;
+                }
+                else
+                {
+                    output.WriteLine($"{path}: valid platform config ({loaded.Value!.Fabrics.Count} fabrics)");
+                }
+                platform = path == platformPath ? loaded.Value : platform;
+            }
+            foreach (var file in paths.Except(platforms))
             {
                 var result = SpecLoader.LoadJobSpecFile(file, platform);
                 var hasErrors = Report(result.Diagnostics, file, error);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Net.Client;
 using Sluice.Cli.Client;
 using Sluice.Server;
+using Sluice.Spec;
 using Sluice.Spec.V1;
 
 namespace Sluice.Cli.Commands;
@@ -36,11 +37,17 @@ public static class UpCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var platformFile = parse.GetRequiredValue(platform);
+            var loaded = SpecLoader.LoadPlatformFile(platformFile);
+            if (loaded.HasErrors)
+            {
+                foreach (var problem in loaded.Errors) Console.Error.WriteLine(problem.Format(platformFile));
+                return 2;
+            }
             await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
             {
                 Database = parse.GetRequiredValue(database),
                 Listen = parse.GetRequiredValue(listen),
-                PlatformFile = platformFile,
+                Platform = loaded.Value,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
             }, cancellation);
             Console.Out.WriteLine($"sluice: embedded platform up: database {server.DatabaseDescription}, API {server.ApiAddress}, local fabric in ./.sluice/local");

@@ -7,7 +7,14 @@ public sealed class Problems
 
     public bool Any => _items.Count > 0;
 
-    public void Add(string path, string message) => _items.Add($"{path}: {message}");
+    public void Add(string path, string message)
+    {
+        var problem = $"{path}: {message}";
+        if (!_items.Contains(problem))
+        {
+            _items.Add(problem);
+        }
+    }
 
     public void ThrowIfAny(string subject)
     {

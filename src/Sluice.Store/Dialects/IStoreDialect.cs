@@ -32,7 +32,22 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>Deadlocks, serialization failures, busy databases: the transaction may simply be run again.</summary>
     bool IsTransient(Exception error);
 
+    /// <summary>
+    /// Takes and releases a session-level lock that serializes migrations between replicas starting together
+    /// (null where the database has none to offer; SQLite's embedded use has one process).
+    /// </summary>
+    (string Lock, string Unlock)? MigrationLock { get; }
+
+    /// <summary>Refreshes the planner's statistics of every table (after bulk loads).</summary>
+    string AnalyzeStatement { get; }
+
     void AddMigrationProcessor(IMigrationRunnerBuilder runner);
+
+    /// <summary>
+    /// Whether queued writes go out as one ADO.NET batch. Only where the provider reports rows changed per statement
+    /// (Npgsql); MySqlConnector's batches did not report them for guarded updates, and SQLite runs in-process anyway.
+    /// </summary>
+    bool BatchesWrites { get; }
 
     /// <summary>Rows at once in one multi-row INSERT: bounded by the dialect's parameter limit.</summary>
     int MaxParameters { get; }

@@ -24,6 +24,8 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
         string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
 
+    public bool BatchesWrites => false;
+
     public string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
     public bool IsUniqueViolation(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
@@ -32,6 +34,10 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
         error is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     // The MySQL 5 generator writes DDL that MySQL 8 and MariaDB both accept.
+    public (string Lock, string Unlock)? MigrationLock => ("SELECT GET_LOCK('sluice.migrations', 600)", "SELECT RELEASE_LOCK('sluice.migrations')");
+
+    public string AnalyzeStatement => "ANALYZE TABLE namespaces, jobs, job_revisions, job_labels, job_placements, datasets, job_datasets, audit_log, fabrics";
+
     public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddMySql5();
 
     public int MaxParameters => 20000;

@@ -34,12 +34,18 @@ internal sealed class SqliteDialect(string connectionString) : IStoreDialect
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
 
     // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+    public bool BatchesWrites => false;
+
     public string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
     public bool IsUniqueViolation(Exception error) => error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
 
     // SQLITE_BUSY and SQLITE_LOCKED.
     public bool IsTransient(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
+
+    public (string Lock, string Unlock)? MigrationLock => null;
+
+    public string AnalyzeStatement => "ANALYZE";
 
     public void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddSQLite();
 
