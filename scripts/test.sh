@@ -12,16 +12,17 @@ trap stop_test_services EXIT
 dotnet restore Sluice.slnx --nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build Sluice.slnx --no-restore --nologo -v quiet -c Debug || { echo "0 passed, 1 failed"; exit 1; }
 
-log=$(mktemp)
+mkdir -p artifacts
+log=artifacts/test-output.log
 dotnet test Sluice.slnx --no-build --nologo -c Debug 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # vstest prints one summary per test project: "Passed!  - Failed:     0, Passed:    12, Skipped: ..."
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-projects=$(grep -Ec '^(Passed|Failed)! ' "$log")
+summaries=$(grep -E '^(Passed|Failed)! +- Failed: ' "$log")
+passed=$(grep -Eo 'Passed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
+projects=$(grep -c . <<<"$summaries")
 expected=$(grep -c 'Project Path="tests/' Sluice.slnx)
-rm -f "$log"
 if [ "$projects" -ne "$expected" ]; then
   echo "test: $projects of $expected test projects reported results" >&2
   [ "$failed" -eq 0 ] && failed=1

@@ -19,5 +19,7 @@ public static class Program
     {
         yield return Sluice.Bench.Scenarios.MetadataScenario.Create();
         yield return Sluice.Bench.Scenarios.DeployScenario.Create();
+        yield return EdgesScenario.Command();
+        yield return SqlScenario.Create();
     }
 }

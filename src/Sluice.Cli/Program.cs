@@ -15,6 +15,9 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(SqlCommands.Create());
+        root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(MigrateCommands.Create());
         root.Subcommands.Add(ServerCommand.Create());
         root.Options.Add(Client.ServerConnection.ServerOption);
         foreach (var command in JobCommands.Create())
@@ -23,7 +26,6 @@ public static class Program
         }
         root.Subcommands.Add(LineageCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
-        root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
         foreach (var command in RolloutCommands.Create())
         {

@@ -16,9 +16,8 @@ internal static class MetadataWiring
     {
         EnsureSqliteDirectory(options.Database);
         services.AddSingleton(_ => StoreFactory.Open(options.Database));
-        // No SQL translator yet (Sluice.Sql has none): SQL sources are refused by the domain with a validation error saying so.
         services.AddSingleton(provider => new MetadataCommands(provider.GetRequiredService<SluiceStore>(),
-            new MetadataOptions { Platform = options.Platform }));
+            new MetadataOptions { Platform = options.Platform, SqlTranslator = new SqlSourceTranslator(options.Platform) }));
         return Redact(options.Database);
     }
 

@@ -24,7 +24,7 @@ public sealed record SluiceServerOptions
     /// </summary>
     public Uri? HttpListen { get; init; }
 
-    /// <summary>A platform config (fabrics, Kafka clusters) specs are validated against; null: no such checks.</summary>
+    /// <summary>The platform config (fabrics, Kafka clusters): applies are validated against it and the Rendering step compiles with it; null: neither.</summary>
     public Sluice.Spec.V1.PlatformConfig? Platform { get; init; }
 
     /// <summary>Log to the console at this level and above (the benchmark and tests keep it at Warning).</summary>

@@ -23,5 +23,7 @@ public static class JobNames
         return (parse.GetValue(NamespaceOption) ?? DefaultNamespace, given);
     }
 
+    public static string NamespaceOrDefault(ParseResult parse) => parse.GetValue(NamespaceOption) ?? DefaultNamespace;
+
     private static string DefaultNamespace => Environment.GetEnvironmentVariable("SLUICE_NAMESPACE") ?? "default";
 }

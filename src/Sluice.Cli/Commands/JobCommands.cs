@@ -3,6 +3,7 @@ using Grpc.Core;
 using Sluice.Cli.Client;
 using Sluice.Spec;
 using Sluice.Spec.V1;
+using Sluice.Sql;
 
 namespace Sluice.Cli.Commands;
 
@@ -36,7 +37,7 @@ public static class JobCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and show the outcome without storing anything" };
         var command = new Command("apply", "Create or update jobs from spec files (sent as text, so errors point at line:column)")
         {
-            files, sqlDialect, dryRun,
+            files, sqlDialect, dryRun, JobNames.NamespaceOption,
         };
         command.SetAction((parse, cancellation) => ClientCall.RunAsync(parse, async client =>
         {
@@ -46,6 +47,12 @@ public static class JobCommands
             foreach (var source in sources)
             {
                 var request = new ApplyJobRequest { Source = source, DryRun = parse.GetValue(dryRun), RequestId = Guid.NewGuid().ToString("N") };
+                if (source.Kind is SourceKind.FlinkSql or SourceKind.BeamSql)
+                {
+                    // A script has no place for its identity: the job is named after the file, in -n's namespace.
+                    request.Namespace = JobNames.NamespaceOrDefault(parse);
+                    request.Name = SqlTranspiler.ToDnsLabel(Path.GetFileNameWithoutExtension(source.FileName));
+                }
                 try
                 {
                     var answer = await client.ApplyJobAsync(request, ClientCall.Options(cancellation, request.RequestId));

@@ -34,8 +34,8 @@ public static class ServerCommand
         };
         var platform = new Option<string?>("--platform")
         {
-            Description = "Platform config (e.g. examples/platform.yaml): applies are checked against its fabrics and Kafka clusters, " +
-                          "and workers render jobs against it",
+            Description = "Platform config (fabrics, Kafka clusters), e.g. examples/platform.yaml: applies are checked against it and workers render jobs with it",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SLUICE_PLATFORM"),
         };
         var localFolder = new Option<string>("--local-folder")
         {

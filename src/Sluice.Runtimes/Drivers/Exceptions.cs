@@ -12,3 +12,6 @@ public sealed class RuntimeTimeoutException(string message, JobObservation? last
 {
     public JobObservation? LastObservation { get; } = lastObservation;
 }
+
+/// <summary>The runtime's API stayed unreachable or kept failing (5xx, timeouts) through every retry; try again later.</summary>
+public sealed class RuntimeUnavailableException(string message, Exception inner) : RuntimeDriverException(message, inner);

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Sluice.Runtimes.Drivers;
 
 /// <summary>A job's identity: its namespace (team) and name, both DNS-1123 labels.</summary>
@@ -75,3 +77,15 @@ public sealed record JobObservation(RuntimeJobState State, string NativeState, s
 /// <param name="Location">Where the savepoint lives; pass it to <see cref="RestorePlan.FromSavepoint"/>.</param>
 /// <param name="Revision">The job revision the savepoint was taken from.</param>
 public sealed record SavepointResult(string SavepointId, string Location, long Revision, DateTimeOffset TakenAt);
+
+/// <summary>Savepoint ids name runtime objects and folders: DNS-1123 labels.</summary>
+public static partial class SavepointIds
+{
+    public static string Validate(string? savepointId) =>
+        savepointId is not null && Dns1123Label().IsMatch(savepointId)
+            ? savepointId
+            : throw new ArgumentException($"savepointId: expected at most 63 lower-case letters, digits and '-', got '{savepointId}'", nameof(savepointId));
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex Dns1123Label();
+}

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Sluice.Runtimes.Rendering;
+using YamlDotNet.Core;
 
 namespace Sluice.Runtimes.Drivers;
 
@@ -27,7 +29,19 @@ public sealed partial class FlinkDeploymentArtifact : RuntimeArtifact
     public static FlinkDeploymentArtifact Parse(string document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        var node = document.TrimStart().StartsWith('{') ? JsonNode.Parse(document) : YamlJson.Parse(document);
+        JsonNode? node;
+        try
+        {
+            node = document.TrimStart().StartsWith('{') ? JsonNode.Parse(document) : YamlJson.Parse(document);
+        }
+        catch (YamlException e)
+        {
+            throw new ArgumentException($"FlinkDeployment {e.Start.Line}:{e.Start.Column}: {e.InnerException?.Message ?? e.Message}", nameof(document), e);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"FlinkDeployment {e.LineNumber + 1}:{e.BytePositionInLine + 1}: {e.Message}", nameof(document), e);
+        }
         return FromJson(node as JsonObject ?? throw new ArgumentException("FlinkDeployment: the document must be a mapping", nameof(document)));
     }
 
@@ -47,7 +61,7 @@ public sealed partial class FlinkDeploymentArtifact : RuntimeArtifact
         return new FlinkDeploymentArtifact((JsonObject)resource.DeepClone());
     }
 
-    public string ToYaml() => YamlJson.ToYaml(resource);
+    public string ToYaml() => YamlWriter.Write(resource);
 
     private static void Require(JsonObject resource, string field, string expected)
     {

@@ -66,15 +66,6 @@ public sealed class FaultPlan
         ThrowIfCrash(operation, call, CrashTiming.AfterEffect);
     }
 
-    /// <summary>A deterministic draw in [0, 1) from this plan's seed, for simulators that decide outcomes (e.g. a job's fate).</summary>
-    public double NextSample()
-    {
-        lock (gate)
-        {
-            return random.NextDouble();
-        }
-    }
-
     private void ThrowIfCrash(string operation, int call, CrashTiming timing)
     {
         foreach (var crash in Crashes)

@@ -8,12 +8,14 @@ namespace Sluice.Runtimes.Drivers.Local;
 /// "runs" (the FlinkDeployment YAML, the Samza properties) under <c>&lt;Folder&gt;/&lt;fabric&gt;/jobs/</c> and keeps a record
 /// of every submission, stop and savepoint. With a folder the record is a journal
 /// (<c>&lt;fabric&gt;/runtime-journal.jsonl</c>) that a new driver instance replays, so a worker that crashed and came back
-/// sees the same jobs. One driver instance per folder at a time; it is safe to share between threads.
+/// sees the same jobs. Several instances (in one or many processes) may share a folder: each mutation holds an
+/// exclusive lock on the journal and first applies what the others appended. Safe to share between threads.
 /// </summary>
 public sealed class LocalRuntimeDriver : IRuntimeDriver
 {
     public const string DriverName = "local";
     public const string JournalFileName = "runtime-journal.jsonl";
+    private static readonly TimeSpan JournalLockTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly JsonSerializerOptions JournalJson = new()
     {
@@ -72,6 +74,7 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
         LocalRun run;
         lock (gate)
         {
+            using var journalLock = LockJournal(key.Fabric);
             var ledger = Ledger(key.Fabric);
             if (ledger.ByKey.TryGetValue(key, out var existing))
             {
@@ -116,11 +119,12 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
 
     public async Task<SavepointResult> SavepointAsync(RuntimeJobHandle job, string savepointId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(savepointId);
+        SavepointIds.Validate(savepointId);
         await options.Faults.BeforeAsync("savepoint", cancellationToken).ConfigureAwait(false);
         LocalSavepoint savepoint;
         lock (gate)
         {
+            using var journalLock = LockJournal(job.Key.Fabric);
             var ledger = Ledger(job.Key.Fabric);
             var run = ledger.Find(job.RuntimeId) ?? throw new RuntimeDriverException($"savepoint: no local run {job.RuntimeId}");
             if (run.Kind == LocalRuntimeKind.Samza)
@@ -151,6 +155,7 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
         await options.Faults.BeforeAsync(operation, cancellationToken).ConfigureAwait(false);
         lock (gate)
         {
+            using var journalLock = LockJournal(job.Key.Fabric);
             var ledger = Ledger(job.Key.Fabric);
             if (ledger.Find(job.RuntimeId) is not { } run || run.Stop is not null)
             {
@@ -246,68 +251,116 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Excludes other driver instances (other processes) from the fabric's journal while this one reads it, decides
+    /// and appends. Null without a folder.
+    /// </summary>
+    private IDisposable? LockJournal(string fabric)
+    {
+        if (FabricFolder(fabric) is not { } folder)
+        {
+            return null;
+        }
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, JournalFileName + ".lock");
+        var deadline = DateTime.UtcNow + JournalLockTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    /// <summary>Appends under the journal lock, after cutting off a line torn by a writer that crashed mid-append.</summary>
     private void Append(string fabric, JournalEntry entry)
     {
         if (FabricFolder(fabric) is not { } folder)
         {
             return;
         }
-        Directory.CreateDirectory(folder);
-        File.AppendAllText(Path.Combine(folder, JournalFileName), JsonSerializer.Serialize(entry, JournalJson) + "\n");
+        var ledger = fabrics[fabric];
+        using var journal = new FileStream(Path.Combine(folder, JournalFileName), FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        journal.SetLength(ledger.Offset);
+        journal.Seek(0, SeekOrigin.End);
+        var line = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, JournalJson) + "\n");
+        journal.Write(line);
+        ledger.Offset += line.Length;
+        ledger.Lines++;
     }
 
+    /// <summary>The fabric's record, brought up to date with what other instances appended to its journal.</summary>
     private FabricLedger Ledger(string fabric)
     {
-        if (fabrics.TryGetValue(fabric, out var ledger))
+        if (!fabrics.TryGetValue(fabric, out var ledger))
         {
-            return ledger;
+            fabrics[fabric] = ledger = new FabricLedger();
         }
-        ledger = new FabricLedger();
-        if (FabricFolder(fabric) is { } folder && File.Exists(Path.Combine(folder, JournalFileName)))
+        if (FabricFolder(fabric) is { } folder)
         {
-            Replay(ledger, Path.Combine(folder, JournalFileName));
+            CatchUp(ledger, Path.Combine(folder, JournalFileName));
         }
-        fabrics[fabric] = ledger;
         return ledger;
     }
 
-    private static void Replay(FabricLedger ledger, string journal)
+    /// <summary>Applies the journal's complete lines past the ledger's offset; a torn last line is left unread.</summary>
+    private static void CatchUp(FabricLedger ledger, string journal)
     {
-        var lines = File.ReadAllLines(journal);
-        for (var i = 0; i < lines.Length; i++)
+        if (!File.Exists(journal))
         {
-            if (lines[i].Length == 0)
+            return;
+        }
+        byte[] tail;
+        using (var stream = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            if (stream.Length <= ledger.Offset)
             {
-                continue;
+                return;
             }
-            JournalEntry? entry;
-            try
-            {
-                entry = JsonSerializer.Deserialize<JournalEntry>(lines[i], JournalJson);
-            }
-            catch (JsonException) when (i == lines.Length - 1)
-            {
-                // A torn last line from a crash mid-append: the entry never happened, everything before it is intact.
+            stream.Seek(ledger.Offset, SeekOrigin.Begin);
+            tail = new byte[stream.Length - ledger.Offset];
+            stream.ReadExactly(tail);
+        }
+        var start = 0;
+        for (var end = Array.IndexOf(tail, (byte)'\n'); end >= 0; end = Array.IndexOf(tail, (byte)'\n', start))
+        {
+            var lineNumber = ledger.Lines + 1;
+            Apply(ledger, System.Text.Encoding.UTF8.GetString(tail, start, end - start), $"{journal}:{lineNumber}");
+            ledger.Offset += end - start + 1;
+            ledger.Lines = lineNumber;
+            start = end + 1;
+        }
+    }
+
+    private static void Apply(FabricLedger ledger, string line, string where)
+    {
+        JournalEntry? entry;
+        try
+        {
+            entry = JsonSerializer.Deserialize<JournalEntry>(line, JournalJson);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{where}: unreadable journal entry: {e.Message}", e);
+        }
+        switch (entry)
+        {
+            case { Op: JournalOp.Submit, Run: { } run }:
+                ledger.Add(run);
                 break;
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{journal}:{i + 1}: unreadable journal entry: {e.Message}", e);
-            }
-            switch (entry)
-            {
-                case { Op: JournalOp.Submit, Run: { } run }:
-                    ledger.Add(run);
-                    break;
-                case { Op: JournalOp.Stop, RunId: { } runId, Stop: { } stop } when ledger.Find(runId) is { } stopped:
-                    ledger.Replace(stopped with { Stop = stop, StoppedAt = entry.At });
-                    break;
-                case { Op: JournalOp.Savepoint, Savepoint: { } savepoint }:
-                    ledger.Add(savepoint);
-                    break;
-                default:
-                    throw new InvalidDataException($"{journal}:{i + 1}: unreadable journal entry");
-            }
+            case { Op: JournalOp.Stop, RunId: { } runId, Stop: { } stop } when ledger.Find(runId) is { } stopped:
+                ledger.Replace(stopped with { Stop = stop, StoppedAt = entry.At });
+                break;
+            case { Op: JournalOp.Savepoint, Savepoint: { } savepoint }:
+                ledger.Add(savepoint);
+                break;
+            default:
+                throw new InvalidDataException($"{where}: unreadable journal entry");
         }
     }
 
@@ -331,6 +384,11 @@ public sealed class LocalRuntimeDriver : IRuntimeDriver
         private readonly Dictionary<string, int> indexById = new(StringComparer.Ordinal);
         private readonly Dictionary<JobRef, List<int>> indexesByJob = [];
         private readonly Dictionary<string, LocalSavepoint> savepointsByLocation = new(StringComparer.Ordinal);
+
+        /// <summary>Bytes and lines of the journal already applied.</summary>
+        public long Offset { get; set; }
+
+        public long Lines { get; set; }
 
         public List<LocalRun> Runs { get; } = [];
 

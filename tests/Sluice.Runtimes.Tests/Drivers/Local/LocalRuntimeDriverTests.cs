@@ -1,6 +1,8 @@
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Faults;
+using Sluice.Runtimes.Rendering;
+using Sluice.Runtimes.Tests.Compilers;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Runtimes.Tests.Drivers.Local;
@@ -114,6 +116,8 @@ public sealed class LocalRuntimeDriverTests
 
         var error = await Assert.ThrowsAsync<RuntimeDriverException>(() => driver.SavepointAsync(job, "sp"));
         Assert.Contains("Starting", error.Message);
+        var badId = await Assert.ThrowsAsync<ArgumentException>(() => driver.SavepointAsync(job, "../escape"));
+        Assert.StartsWith("savepointId:", badId.Message);
     }
 
     [Fact]
@@ -196,6 +200,18 @@ public sealed class LocalRuntimeDriverTests
     }
 
     [Fact]
+    public async Task A_crash_before_submitting_leaves_nothing()
+    {
+        var driver = Driver(faults: new FaultPlan { Crashes = [new CrashPoint("submit", 1, CrashTiming.BeforeEffect)] });
+
+        await Assert.ThrowsAsync<InjectedCrashException>(() => driver.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink())));
+
+        Assert.Empty(driver.Runs("local-a"));
+        await driver.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink()));
+        Assert.Single(driver.Runs("local-a"));
+    }
+
+    [Fact]
     public async Task With_a_folder_it_writes_what_it_runs_and_a_new_instance_sees_the_same_record()
     {
         using var temp = new TempFolder();
@@ -212,6 +228,7 @@ public sealed class LocalRuntimeDriverTests
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         Assert.Equal("FlinkDeployment", root["kind"].ToString());
         Assert.Equal("2", ((YamlMappingNode)((YamlMappingNode)root["spec"])["flinkConfiguration"])["taskmanager.numberOfTaskSlots"].ToString());
+        Assert.Empty(CustomResourceSchemaTests.FlinkDeployment.Validate(YamlJson.Parse(File.ReadAllText(yamlPath))!));
         var properties = File.ReadAllLines(Path.Combine(temp.Path, "local-a", "jobs", "payments", "fraud-scorer", "r4-a1.samza.properties"));
         Assert.Equal("job.name=orders-enricher", properties[0]);
         Assert.Contains("yarn.package.path=http://packages.example/orders-enricher.tar.gz", properties);
@@ -229,6 +246,49 @@ public sealed class LocalRuntimeDriverTests
     }
 
     [Fact]
+    public async Task Instances_sharing_a_folder_see_each_others_submissions()
+    {
+        using var temp = new TempFolder();
+        var a = Driver(folder: temp.Path, startTime: TimeSpan.Zero);
+        var b = Driver(folder: temp.Path, startTime: TimeSpan.Zero);
+        Assert.Empty(a.Runs("local-a"));
+
+        var fromB = await b.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink()));
+        var fromA = await a.SubmitAsync(new SubmitRequest(Samples.Key(1), Samples.Flink()));
+        Assert.Equal(fromB, fromA);
+        Assert.Single(a.Runs("local-a"));
+        await Assert.ThrowsAsync<RuntimeConflictException>(() => a.SubmitAsync(new SubmitRequest(Samples.Key(2), Samples.Flink())));
+
+        await b.SuspendAsync(fromB);
+        Assert.Equal(RuntimeJobState.Suspended, (await a.ObserveAsync(fromB)).State);
+        await a.SubmitAsync(new SubmitRequest(Samples.Key(2), Samples.Flink()));
+        Assert.Equal([2L], b.ActiveRuns("local-a").Select(r => r.Key.Revision));
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_from_many_instances_make_one_run_per_key()
+    {
+        using var temp = new TempFolder();
+        var drivers = Enumerable.Range(0, 8).Select(_ => Driver(folder: temp.Path, startTime: TimeSpan.Zero)).ToList();
+        var jobs = Enumerable.Range(1, 12).Select(i => new SubmissionKey(new JobRef("t", $"job-{i}"), 1, "local-a")).ToList();
+        using var start = new Barrier(drivers.Count);
+
+        var handles = await Task.WhenAll(drivers.Select(d => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            var mine = new List<RuntimeJobHandle>();
+            foreach (var key in jobs)
+            {
+                mine.Add(await d.SubmitAsync(new SubmitRequest(key, Samples.Flink())));
+            }
+            return mine;
+        })));
+
+        Assert.All(handles, h => Assert.Equal(handles[0], h));
+        Assert.Equal(jobs.Count, Driver(folder: temp.Path).Runs("local-a").Count);
+    }
+
+    [Fact]
     public async Task A_torn_last_journal_line_is_ignored_but_a_corrupt_middle_line_is_an_error()
     {
         using var temp = new TempFolder();
@@ -238,10 +298,14 @@ public sealed class LocalRuntimeDriverTests
         File.AppendAllText(journal, "{\"Op\":\"Sub");
 
         Assert.Single(Driver(folder: temp.Path).Runs("local-a"));
+        var next = Driver(folder: temp.Path);
+        await next.SubmitAsync(new SubmitRequest(new SubmissionKey(new JobRef("t", "other"), 1, "local-a"), Samples.Flink()));
+        Assert.DoesNotContain("{\"Op\":\"Sub{", File.ReadAllText(journal));
+        Assert.Equal(2, Driver(folder: temp.Path).Runs("local-a").Count);
 
-        File.AppendAllText(journal, "\n{\"Op\":\"Stop\"}\n");
+        File.AppendAllText(journal, "{\"Op\":\"Sub\n{\"Op\":\"Stop\"}\n");
         var error = Assert.Throws<InvalidDataException>(() => Driver(folder: temp.Path).Runs("local-a"));
-        Assert.Contains($"{LocalRuntimeDriver.JournalFileName}:2", error.Message);
+        Assert.Contains($"{LocalRuntimeDriver.JournalFileName}:3", error.Message);
     }
 
     [Fact]

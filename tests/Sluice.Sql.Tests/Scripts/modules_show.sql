@@ -1,0 +1,10 @@
+LOAD MODULE hive WITH ('hive-version' = '3.1.3');
+USE MODULES hive, core;
+SHOW TABLES;
+SHOW CREATE TABLE t;
+CREATE TABLE t (a INT) WITH ('connector' = 'datagen');
+DESCRIBE t;
+DESC t;
+SHOW CURRENT CATALOG;
+UNLOAD MODULE hive;
+SELECT a FROM t;
