@@ -18,6 +18,7 @@ public static class Program
     private static IEnumerable<Command> Scenarios()
     {
         yield return Sluice.Bench.Scenarios.MetadataScenario.Create();
+        yield return Sluice.Bench.Scenarios.DeployScenario.Create();
         yield return EdgesScenario.Command();
         yield return SqlScenario.Create();
     }

@@ -26,6 +26,7 @@ public static class Program
         }
         root.Subcommands.Add(LineageCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(UpCommand.Create());
         foreach (var command in RolloutCommands.Create())
         {
             root.Subcommands.Add(command);

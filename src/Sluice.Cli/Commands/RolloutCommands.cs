@@ -136,7 +136,7 @@ public static class RolloutCommands
     }
 
     /// <summary>Shows the deployment's steps live (one row per step: state, elapsed time, detail); true when it succeeded.</summary>
-    private static async Task<bool> WatchAsync(DeploymentService.DeploymentServiceClient client, Spec.V1.Deployment deployment, CancellationToken ct)
+    internal static async Task<bool> WatchAsync(DeploymentService.DeploymentServiceClient client, Spec.V1.Deployment deployment, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var call = client.WatchDeployment(new WatchDeploymentRequest { Id = deployment.Id }, ClientCall.Options(ct));

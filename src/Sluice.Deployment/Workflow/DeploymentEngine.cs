@@ -59,14 +59,9 @@ public sealed class DeploymentEngine(
                 outcome = await RetryOrFailAsync(step, error.Message, ct);
             }
         }
-        try
-        {
-            return await store.TransitionAsync(fence, deployment, outcome.Next, outcome.Detail, step.Now, outcome.Resource, outcome.FollowUp, ct);
-        }
-        finally
-        {
-            metrics?.Record(deployment.Id, Stopwatch.GetTimestamp() - started, step.ExternalTicks, outcome.Next.State.IsTerminal());
-        }
+        var stored = await store.TransitionAsync(fence, deployment, outcome.Next, outcome.Detail, step.Now, outcome.Resource, outcome.FollowUp, ct);
+        metrics?.Record(deployment.Id, Stopwatch.GetTimestamp() - started, step.ExternalTicks, stored.State.IsTerminal());
+        return stored;
     }
 
     private Task<Outcome> RunAsync(StepContext step, CancellationToken ct) => step.Deployment.State switch

@@ -17,6 +17,8 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
     private readonly ConcurrentDictionary<int, ShardFence> _held = new();
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
+    // Rows this worker just moved on: a batch read before the move still shows the old version, and must not run it again.
+    private readonly ConcurrentDictionary<long, int> _movedOn = new();
     private DeploymentStore Store => engine.Store;
 
     public string WorkerId => _options.WorkerId;
@@ -41,9 +43,15 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
                 try
                 {
                     var due = await Store.DueAsync(_held.Keys.ToList(), _time.GetUtcNow(), _options.BatchSize, stoppingToken);
+                    var dueIds = due.Select(d => d.Id).ToHashSet();
+                    foreach (var id in _movedOn.Keys.Where(id => !dueIds.Contains(id) && !_inFlight.ContainsKey(id)))
+                    {
+                        _movedOn.TryRemove(id, out _);
+                    }
                     foreach (var deployment in due)
                     {
                         if (_inFlight.ContainsKey(deployment.Id)) continue;
+                        if (_movedOn.TryGetValue(deployment.Id, out var version) && version > deployment.Version) continue;
                         await slots.WaitAsync(stoppingToken);
                         var run = new TaskCompletionSource();
                         if (!_inFlight.TryAdd(deployment.Id, run.Task))
@@ -96,6 +104,7 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
             while (!ct.IsCancellationRequested && _held.TryGetValue(deployment.Shard, out var fence))
             {
                 deployment = await engine.StepAsync(fence, deployment, ct);
+                _movedOn[deployment.Id] = deployment.Version;
                 if (deployment.State.IsTerminal() || deployment.NextAttemptAt > _time.GetUtcNow()) return;
             }
         }

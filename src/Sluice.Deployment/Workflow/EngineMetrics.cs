@@ -15,6 +15,9 @@ public sealed class EngineMetrics
 
     public long Steps => Interlocked.Read(ref _steps);
 
+    /// <summary>Deployments finished since the start (or the last reset).</summary>
+    public int Finished => _overheads.Count;
+
     /// <summary>Engine overhead (step time minus time inside providers/drivers) of every finished deployment.</summary>
     public IReadOnlyList<TimeSpan> Overheads => _overheads.ToArray();
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using FluentMigrator.Runner;
 using Microsoft.Data.Sqlite;
 using MySqlConnector;
 using Npgsql;
@@ -15,9 +14,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
 
     public abstract string InsertReturningId(string insert);
 
-    /// <summary>Locks the lease row against a concurrent change of owner until the transaction ends.</summary>
-    public abstract string ForShare { get; }
-
     public abstract string UpsertWorker { get; }
 
     public abstract string InsertShardIgnore { get; }
@@ -25,8 +21,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
     public abstract bool IsUniqueViolation(Exception error);
 
     public abstract bool IsTransient(Exception error);
-
-    public abstract void AddMigrationProcessor(IMigrationRunnerBuilder runner);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
@@ -43,7 +37,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
         public override StoreDialectKind Kind => StoreDialectKind.Postgres;
         public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
         public override string InsertReturningId(string insert) => insert + " RETURNING id";
-        public override string ForShare => " FOR SHARE";
         public override string UpsertWorker =>
             "INSERT INTO workers (worker_id, started_at, expires_at) VALUES (@Worker, @Now, @Expires) " +
             "ON CONFLICT (worker_id) DO UPDATE SET expires_at = excluded.expires_at";
@@ -52,7 +45,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
         public override bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
         public override bool IsTransient(Exception error) =>
             error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
-        public override void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddPostgres();
         public override ValueTask DisposeAsync() => _source.DisposeAsync();
     }
 
@@ -62,7 +54,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
         public override StoreDialectKind Kind => StoreDialectKind.MySql;
         public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
         public override string InsertReturningId(string insert) => insert + "; SELECT LAST_INSERT_ID()";
-        public override string ForShare => " LOCK IN SHARE MODE";
         public override string UpsertWorker =>
             "INSERT INTO workers (worker_id, started_at, expires_at) VALUES (@Worker, @Now, @Expires) " +
             "ON DUPLICATE KEY UPDATE expires_at = VALUES(expires_at)";
@@ -71,7 +62,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
         public override bool IsUniqueViolation(Exception error) => error is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
         public override bool IsTransient(Exception error) =>
             error is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
-        public override void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddMySql5();
         public override ValueTask DisposeAsync() => _source.DisposeAsync();
     }
 
@@ -90,8 +80,6 @@ internal abstract class DeploymentSql : IAsyncDisposable
         }
 
         public override string InsertReturningId(string insert) => insert + " RETURNING id";
-        // A SQLite write transaction locks the whole database already.
-        public override string ForShare => "";
         public override string UpsertWorker =>
             "INSERT INTO workers (worker_id, started_at, expires_at) VALUES (@Worker, @Now, @Expires) " +
             "ON CONFLICT (worker_id) DO UPDATE SET expires_at = excluded.expires_at";
@@ -99,6 +87,5 @@ internal abstract class DeploymentSql : IAsyncDisposable
             "INSERT INTO shard_leases (shard, owner, epoch, expires_at) VALUES (@Shard, '', 0, 0) ON CONFLICT (shard) DO NOTHING";
         public override bool IsUniqueViolation(Exception error) => error is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
         public override bool IsTransient(Exception error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
-        public override void AddMigrationProcessor(IMigrationRunnerBuilder runner) => runner.AddSQLite();
     }
 }

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using FluentMigrator.Runner;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Sluice.Store.Deployments;
@@ -28,37 +26,9 @@ public sealed class DeploymentStore : IAsyncDisposable
 
     public StoreDialectKind Dialect => _sql.Kind;
 
-    public static DeploymentStore Open(string url, int shardCount = 64)
-    {
-        var parsed = StoreUrl.Parse(url);
-        return new DeploymentStore(DeploymentSql.For(parsed.Dialect, parsed.ConnectionString), shardCount);
-    }
-
+    /// <summary>The workflow's statements over the store's database (its tables come with the store's migrations).</summary>
     public static DeploymentStore For(SluiceStore store, int shardCount = 64) =>
         new(DeploymentSql.For(store.Url.Dialect, store.Url.ConnectionString), shardCount);
-
-    /// <summary>Runs every pending migration of the store's assembly (the workflow's tables are versions 100+).</summary>
-    public async Task MigrateAsync(string url, CancellationToken ct = default)
-    {
-        var parsed = StoreUrl.Parse(url);
-        if (_sql.Kind == StoreDialectKind.Sqlite)
-        {
-            await using var connection = await _sql.OpenAsync(ct); // sets WAL before the first table exists
-        }
-        await Task.Run(() =>
-        {
-            using var services = new ServiceCollection()
-                .AddFluentMigratorCore()
-                .ConfigureRunner(runner =>
-                {
-                    _sql.AddMigrationProcessor(runner);
-                    runner.WithGlobalConnectionString(parsed.ConnectionString).ScanIn(typeof(DeploymentStore).Assembly).For.Migrations();
-                })
-                .BuildServiceProvider(validateScopes: false);
-            using var scope = services.CreateScope();
-            scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
-        }, ct);
-    }
 
     /// <summary>FNV-1a of the job key: stable across processes and versions (string.GetHashCode is not).</summary>
     public int ShardOf(string job)
@@ -107,7 +77,13 @@ public sealed class DeploymentStore : IAsyncDisposable
                     new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
                     transaction, cancellationToken: ct));
             }
-            return (await GetAsync(connection, transaction, id, ct))!;
+            return new DeploymentRecord
+            {
+                Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
+                NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
+                AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
+                CreatedAt = now, UpdatedAt = now,
+            };
         }, ct);
 
     private async Task<long?> TryInsertAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, string? activeKey,
@@ -263,6 +239,15 @@ public sealed class DeploymentStore : IAsyncDisposable
             "SELECT COUNT(*) FROM deployments WHERE finished_at IS NULL", cancellationToken: ct));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM deployments", cancellationToken: ct));
         return (unfinished, total);
+    }
+
+    /// <summary>How many deployments are in each state.</summary>
+    public async Task<IReadOnlyDictionary<DeploymentState, long>> CountByStateAsync(CancellationToken ct = default)
+    {
+        await using var connection = await _sql.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(long State, long Count)>(new CommandDefinition(
+            "SELECT state, COUNT(*) FROM deployments GROUP BY state", cancellationToken: ct));
+        return rows.ToDictionary(r => (DeploymentState)r.State, r => r.Count);
     }
 
     // ---- the worker's side: leases ------------------------------------------------------------------------------
@@ -433,7 +418,11 @@ public sealed class DeploymentStore : IAsyncDisposable
                 await InsertEventAsync(connection, transaction, id!.Value, now, null, terminal ? DeploymentState.Pending : DeploymentState.Queued,
                     0, fence.Epoch, $"{followUp.Kind.ToString().ToLowerInvariant()} to revision {followUp.Revision} after deployment {current.Id} failed", ct);
             }
-            return (await GetAsync(connection, transaction, current.Id, ct))!;
+            return next with
+            {
+                Version = current.Version + 1, FenceEpoch = fence.Epoch, HoldsSlot = parameters.ActiveKey is not null, UpdatedAt = now,
+                FinishedAt = terminal ? now : null,
+            };
         }, ct);
 
     private Task WriteResourceAsync(DbConnection connection, DbTransaction transaction, DeploymentRecord deployment, ResourceWrite resource,

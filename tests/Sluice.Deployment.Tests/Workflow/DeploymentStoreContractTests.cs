@@ -1,3 +1,4 @@
+using Sluice.Store;
 using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Tests.Workflow;
@@ -11,8 +12,9 @@ public sealed class DeploymentStoreContractTests
     private static async Task<DeploymentStore> OpenAsync(string dialect)
     {
         var url = await TestDatabase.CreateAsync(dialect);
-        var store = DeploymentStore.Open(url, shardCount: 4);
-        await store.MigrateAsync(url);
+        var sluiceStore = StoreFactory.Open(url);
+        await sluiceStore.MigrateAsync();
+        var store = DeploymentStore.For(sluiceStore, shardCount: 4);
         await store.EnsureShardsAsync();
         return store;
     }

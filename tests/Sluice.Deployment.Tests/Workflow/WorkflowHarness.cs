@@ -2,6 +2,7 @@ using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Spec;
 using Sluice.Spec.V1;
+using Sluice.Store;
 using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Tests.Workflow;
@@ -44,8 +45,9 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     public static async Task<WorkflowHarness> StartAsync(string dialect, LocalRuntimeOptions? runtime = null, WorkflowOptions? options = null)
     {
         var url = await TestDatabase.CreateAsync(dialect);
-        var store = DeploymentStore.Open(url, shardCount: 8);
-        await store.MigrateAsync(url);
+        var sluiceStore = StoreFactory.Open(url);
+        await sluiceStore.MigrateAsync();
+        var store = DeploymentStore.For(sluiceStore, shardCount: 8);
         await store.EnsureShardsAsync();
         return new WorkflowHarness(url, store, new LocalRuntimeDriver(runtime ?? new LocalRuntimeOptions()),
             options ?? new WorkflowOptions

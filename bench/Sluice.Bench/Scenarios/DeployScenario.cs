@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Sluice.Bench.Measurement;
+using Sluice.Deployment.Workflow;
+using Sluice.Metadata;
+using Sluice.Runtimes.Drivers.Local;
+using Sluice.Runtimes.Faults;
+using Sluice.Spec.V1;
+using Sluice.Store;
+using Sluice.Store.Deployments;
+using Spectre.Console;
+
+namespace Sluice.Bench.Scenarios;
+
+/// <summary>
+/// `sluice-bench deploy`: N deployments end to end (request → admitted → topic provisioned → rendered by the compilers
+/// → submitted to the Local driver → observed running) with 1, 2 and 4 in-process workers, each in a fresh database;
+/// then again with a simulated latency per provider and driver call. Prints deployments/s, the engine's own overhead
+/// per deployment (step time not spent inside providers/drivers) and the database's raw transaction rate measured in
+/// the same run.
+/// </summary>
+public static class DeployScenario
+{
+    private const string Fabric = "bench-1";
+
+    public static Command Create()
+    {
+        var database = new Option<string>("--db")
+        {
+            Description = "postgres://USER[:PASS]@HOST:PORT/DB (or mysql://…, sqlite); each run works in a fresh database of its own on that server",
+            DefaultValueFactory = _ => "sqlite",
+        };
+        var deployments = new Option<int>("--deployments") { Description = "Deployments per run", DefaultValueFactory = _ => 10_000 };
+        var workers = new Option<int[]>("--workers")
+        {
+            Description = "Worker counts to run with", DefaultValueFactory = _ => [1, 2, 4], AllowMultipleArgumentsPerToken = true,
+        };
+        var latencies = new Option<int[]>("--latency-ms")
+        {
+            Description = "Simulated latency per provider/driver call, one run set per value", DefaultValueFactory = _ => [0, 50],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var concurrency = new Option<int>("--concurrency") { Description = "Deployments each worker drives at once", DefaultValueFactory = _ => 64 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 16 };
+        var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/deploy-<dialect>.json)" };
+        var command = new Command("deploy", "Deployment workflow throughput and engine overhead beside the database's raw transaction rate")
+        {
+            database, deployments, workers, latencies, concurrency, clients, output,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(deployments), parse.GetRequiredValue(workers),
+                parse.GetRequiredValue(latencies), parse.GetValue(concurrency), parse.GetValue(clients));
+            var runs = new List<RunResult>();
+            foreach (var latency in settings.LatenciesMs)
+            {
+                foreach (var count in settings.Workers)
+                {
+                    runs.Add(await RunAsync(settings, count, TimeSpan.FromMilliseconds(latency)));
+                }
+            }
+            Print(runs);
+            var dialect = runs[0].Dialect;
+            var path = parse.GetValue(output) ?? Path.Combine("bench", "results", $"deploy-{dialect}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { RunAt = DateTime.UtcNow, Machine = Environment.MachineName,
+                Cores = Environment.ProcessorCount, Runs = runs }, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AnsiConsole.MarkupLine($"[grey]results written to {Markup.Escape(path)}[/]");
+            return runs.All(r => r.Failed == 0) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private sealed record Settings(string Database, int Deployments, int[] Workers, int[] LatenciesMs, int Concurrency, int Clients);
+
+    public sealed record RunResult(
+        string Dialect, int Workers, int LatencyMs, int Deployments, int Succeeded, int Failed, double Seconds, double DeploymentsPerSecond,
+        long PeakInFlight, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, long EngineTransactions,
+        double EngineTransactionsPerSecond, LoadResult RawTransactions);
+
+    private static async Task<RunResult> RunAsync(Settings settings, int workerCount, TimeSpan latency)
+    {
+        await using var database = await BenchDatabase.CreateAsync(settings.Database);
+        var dialect = database.Dialect.ToString().ToLowerInvariant();
+        Step($"{dialect}: {settings.Deployments:N0} deployments, {workerCount} worker(s), {latency.TotalMilliseconds:0} ms per provider/driver call");
+        await using var store = StoreFactory.Open(database.StoreUrl);
+        await store.MigrateAsync();
+        var specs = Enumerable.Range(0, settings.Deployments).Select(i => BenchSpecs.Job($"deploy-{i:D5}", i)).ToList();
+        foreach (var chunk in specs.Chunk(2000))
+        {
+            await new MetadataCommands(store).SeedJobsAsync(chunk, new CallerContext("bench", "sluice-bench"));
+        }
+
+        await using var deployments = DeploymentStore.For(store);
+        var source = new StoreJobSpecSource(store);
+        var metrics = new EngineMetrics();
+        var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Faults = new FaultPlan { Latency = latency } });
+        var engine = new DeploymentEngine(deployments, source, new CompilerRenderer(Platform()),
+            Enum.GetValues<ResourceKind>().Where(k => k != ResourceKind.Savepoint).Select(k => new InMemoryProvisioner(k, latency)),
+            new SingleDriverSelector(driver), new WorkflowOptions { ObserveInterval = TimeSpan.FromMilliseconds(20) }, metrics);
+        var options = new WorkerOptions
+        {
+            RenewInterval = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), BatchSize = 256,
+            MaxConcurrency = settings.Concurrency,
+        };
+        var workers = Enumerable.Range(0, workerCount).Select(i => new DeploymentWorker(engine, options with { WorkerId = $"bench-{i}" })).ToList();
+        foreach (var worker in workers) await worker.StartAsync(CancellationToken.None);
+        var settle = Stopwatch.StartNew();
+        while (workers.Sum(w => w.Leases.Count) < deployments.ShardCount || workers.Any(w => w.Leases.Count > (deployments.ShardCount + workerCount - 1) / workerCount))
+        {
+            if (settle.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("workers did not split the shards within 30 s");
+            await Task.Delay(50);
+        }
+
+        var commands = new DeploymentCommands(deployments, source);
+        var created = 0L;
+        var peak = 0L;
+        var clock = Stopwatch.StartNew();
+        var queue = new ConcurrentQueue<JobSpec>(specs);
+        var requesters = Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
+        {
+            while (queue.TryDequeue(out var spec))
+            {
+                await commands.DeployAsync($"{spec.Namespace}/{spec.Name}", Fabric, "bench");
+                Interlocked.Increment(ref created);
+            }
+        })).ToList();
+        var requested = Task.WhenAll(requesters);
+        while (metrics.Finished < settings.Deployments)
+        {
+            if (requested.IsFaulted) await requested;
+            peak = Math.Max(peak, Interlocked.Read(ref created) - metrics.Finished);
+            if (workers.SelectMany(w => w.Faults).FirstOrDefault() is { } fault) throw new InvalidOperationException("worker fault", fault);
+            await Task.Delay(20);
+        }
+        var elapsed = clock.Elapsed;
+        await requested;
+        foreach (var worker in workers)
+        {
+            await worker.StopAsync(CancellationToken.None);
+            worker.Dispose();
+        }
+
+        var states = await deployments.CountByStateAsync();
+        var succeeded = (int)states.GetValueOrDefault(DeploymentState.Succeeded);
+        var failed = (int)states.Where(s => s.Key != DeploymentState.Succeeded).Sum(s => s.Value);
+        if (failed > 0)
+        {
+            var sample = specs.Select(spec => deployments.ListAsync($"{spec.Namespace}/{spec.Name}", Fabric, 1).Result.FirstOrDefault())
+                .First(d => d is not null && d.State != DeploymentState.Succeeded)!;
+            Step($"  {failed} deployments did not succeed; e.g. deployment {sample.Id} is {sample.State.ToKebab()}: {sample.Error}");
+        }
+        // Each deployment is one create transaction plus one per step.
+        var transactions = settings.Deployments + metrics.Steps;
+        var overheads = metrics.Overheads.Select(o => o.TotalMilliseconds).Order().ToArray();
+        Step($"  {settings.Deployments / elapsed.TotalSeconds:N0} deployments/s, overhead p95 {Percentile(overheads, 0.95):0.0} ms, peak {peak:N0} in flight; measuring the raw transaction rate");
+        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, workerCount * settings.Concurrency, TimeSpan.FromSeconds(10));
+        return new RunResult(dialect, workerCount, (int)latency.TotalMilliseconds, settings.Deployments, succeeded,
+            failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, Percentile(overheads, 0.50), Percentile(overheads, 0.95),
+            Percentile(overheads, 0.99), transactions, transactions / elapsed.TotalSeconds, raw);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static PlatformConfig Platform() => new()
+    {
+        DefaultRuntime = Runtime.Flink,
+        DefaultResources = new Resources { Coordinator = new ComputeSize { Cpu = 0.5, Memory = "1Gi" } },
+        KafkaClusters = { new KafkaCluster { Name = BenchSpecs.Cluster, BootstrapServers = "bench-kafka:9092" } },
+        Fabrics =
+        {
+            new Fabric
+            {
+                Name = Fabric,
+                Local = true,
+                Flink = new FlinkFabric
+                {
+                    Namespace = "flink-jobs", Image = "flink:2.1", FlinkVersion = "v2_1", ServiceAccount = "flink",
+                    CheckpointBaseDir = "file:///tmp/sluice-bench/checkpoints", SavepointBaseDir = "file:///tmp/sluice-bench/savepoints",
+                    HighAvailabilityDir = "file:///tmp/sluice-bench/ha",
+                },
+            },
+        },
+    };
+
+    private static void Print(IReadOnlyList<RunResult> runs)
+    {
+        var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "peak in flight",
+            "overhead p50", "p95", "p99", "engine tx/s", "raw tx/s (same run)", "engine/raw");
+        foreach (var r in runs)
+        {
+            table.AddRow(r.Dialect, r.Workers.ToString(), $"{r.LatencyMs} ms", r.Deployments.ToString("N0"), r.Succeeded.ToString("N0"),
+                r.Failed.ToString(), r.Seconds.ToString("0.0"), r.DeploymentsPerSecond.ToString("N0"), r.PeakInFlight.ToString("N0"),
+                $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", r.EngineTransactionsPerSecond.ToString("N0"),
+                r.RawTransactions.PerSecond.ToString("N0"), $"{r.EngineTransactionsPerSecond / r.RawTransactions.PerSecond:P0}");
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]overhead = a deployment's step time minus time inside providers/drivers; engine tx = creates + step transitions[/]");
+    }
+
+    private static void Step(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Grpc.Net.Client;
+using Sluice.Cli.Client;
+using Sluice.Server;
+using Sluice.Spec;
+using Sluice.Spec.V1;
+
+namespace Sluice.Cli.Commands;
+
+/// <summary>
+/// `sluice up`: the whole platform in one command. Starts the embedded server (SQLite, the local fabric, the
+/// deployment worker) in this process, applies the example jobs, deploys each to every fabric of its placement with
+/// live progress, shows what runs, then keeps serving until Ctrl+C (or exits with --exit).
+/// </summary>
+public static class UpCommand
+{
+    public static Command Create()
+    {
+        var database = new Option<string>("--db")
+        {
+            Description = "Database URL (default: the embedded SQLite file ./.sluice/sluice.db)",
+            DefaultValueFactory = _ => SluiceServerOptions.DefaultDatabase,
+        };
+        var examples = new Option<string>("--examples") { Description = "Folder of JobSpecs to apply and deploy", DefaultValueFactory = _ => "examples" };
+        var platform = new Option<string>("--platform") { Description = "Platform config", DefaultValueFactory = _ => "examples/platform.yaml" };
+        var listen = new Option<Uri>("--listen")
+        {
+            Description = "API endpoint to serve on",
+            DefaultValueFactory = _ => SluiceServerOptions.DefaultListen,
+            CustomParser = result => Formats.ParseUrl(result)!,
+        };
+        var exit = new Option<bool>("--exit") { Description = "Stop after the examples are deployed instead of serving on" };
+        var command = new Command("up", "Start the embedded platform, apply and deploy the examples, and show them running")
+        {
+            database, examples, platform, listen, exit,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var platformFile = parse.GetRequiredValue(platform);
+            var loaded = SpecLoader.LoadPlatformFile(platformFile);
+            if (loaded.HasErrors)
+            {
+                foreach (var problem in loaded.Errors) Console.Error.WriteLine(problem.Format(platformFile));
+                return 2;
+            }
+            await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
+            {
+                Database = parse.GetRequiredValue(database),
+                Listen = parse.GetRequiredValue(listen),
+                Platform = loaded.Value,
+                LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            }, cancellation);
+            Console.Out.WriteLine($"sluice: embedded platform up: database {server.DatabaseDescription}, API {server.ApiAddress}, local fabric in ./.sluice/local");
+            using var channel = GrpcChannel.ForAddress(server.ApiAddress);
+            var metadata = new MetadataService.MetadataServiceClient(channel);
+            var deployments = new DeploymentService.DeploymentServiceClient(channel);
+
+            var platformPath = Path.GetFullPath(platformFile);
+            var sources = SpecFiles.Collect([parse.GetRequiredValue(examples)], SourceKind.FlinkSql)
+                .Where(source => Path.GetFullPath(source.FileName) != platformPath).ToList();
+            var jobs = new List<(string Namespace, string Name)>();
+            foreach (var source in sources)
+            {
+                var applied = await metadata.ApplyJobAsync(new ApplyJobRequest { Source = source }, ClientCall.Options(cancellation));
+                Console.Out.WriteLine($"applied {applied.Job.Namespace}/{applied.Job.Name} revision {applied.Revision} ({applied.Outcome.ToString().ToLowerInvariant()})");
+                jobs.Add((applied.Job.Namespace, applied.Job.Name));
+            }
+            var failed = 0;
+            foreach (var (ns, name) in jobs)
+            {
+                var requested = await deployments.RequestDeploymentAsync(new RequestDeploymentRequest
+                {
+                    Namespace = ns, Name = name, Action = DeploymentAction.Deploy,
+                }, ClientCall.Options(cancellation));
+                foreach (var deployment in requested.Deployments)
+                {
+                    Console.Out.WriteLine($"deploying {deployment.Job} revision {deployment.Revision} to {deployment.Fabric} (deployment {deployment.Id})");
+                    if (!await RolloutCommands.WatchAsync(deployments, deployment, cancellation)) failed++;
+                }
+            }
+            Console.Out.WriteLine();
+            Console.Out.WriteLine("what runs now:");
+            foreach (var (ns, name) in jobs)
+            {
+                var history = await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = ns, Name = name, Limit = 20 },
+                    ClientCall.Options(cancellation));
+                foreach (var latest in history.Deployments.GroupBy(d => d.Fabric).Select(g => g.First()))
+                {
+                    Console.Out.WriteLine($"  {latest.Job,-40} {latest.Fabric,-12} revision {latest.Revision}  {latest.State}  {latest.RuntimeId}");
+                }
+            }
+            if (parse.GetValue(exit)) return failed == 0 ? 0 : 1;
+            Console.Out.WriteLine($"serving on {server.ApiAddress} (try: ./sluice rollout history growth/page-view-filter); Ctrl+C stops");
+            await server.WaitForShutdownAsync(cancellation);
+            return failed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}
