@@ -65,4 +65,21 @@ public static class SpecFiles
         var shown = relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(file) : relative;
         return new SpecSource { Kind = kind, Text = File.ReadAllText(file), FileName = shown };
     }
+
+    /// <summary>
+    /// The apply request for one file. A SQL script has no place for its identity: its job is named after the file,
+    /// in <paramref name="sqlNamespace"/>.
+    /// </summary>
+    public static ApplyJobRequest ApplyRequest(SpecSource source, string sqlNamespace)
+    {
+        var request = new ApplyJobRequest { Source = source };
+        if (IsSql(source))
+        {
+            request.Namespace = sqlNamespace;
+            request.Name = Sluice.Sql.SqlTranspiler.ToDnsLabel(Path.GetFileNameWithoutExtension(source.FileName));
+        }
+        return request;
+    }
+
+    public static bool IsSql(SpecSource source) => source.Kind is SourceKind.FlinkSql or SourceKind.BeamSql;
 }

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Sluice.Cli.Client;
 using Sluice.Spec;
 using Sluice.Spec.V1;
-using Sluice.Sql;
 
 namespace Sluice.Cli.Commands;
 
@@ -46,13 +45,9 @@ public static class JobCommands
             var failed = 0;
             foreach (var source in sources)
             {
-                var request = new ApplyJobRequest { Source = source, DryRun = parse.GetValue(dryRun), RequestId = Guid.NewGuid().ToString("N") };
-                if (source.Kind is SourceKind.FlinkSql or SourceKind.BeamSql)
-                {
-                    // A script has no place for its identity: the job is named after the file, in -n's namespace.
-                    request.Namespace = JobNames.NamespaceOrDefault(parse);
-                    request.Name = SqlTranspiler.ToDnsLabel(Path.GetFileNameWithoutExtension(source.FileName));
-                }
+                var request = SpecFiles.ApplyRequest(source, JobNames.NamespaceOrDefault(parse));
+                request.DryRun = parse.GetValue(dryRun);
+                request.RequestId = Guid.NewGuid().ToString("N");
                 try
                 {
                     var answer = await client.ApplyJobAsync(request, ClientCall.Options(cancellation, request.RequestId));

@@ -14,6 +14,8 @@ namespace Sluice.Cli.Commands;
 /// </summary>
 public static class UpCommand
 {
+    private const string LocalFabric = "local";
+
     public static Command Create()
     {
         var database = new Option<string>("--db")
@@ -32,7 +34,7 @@ public static class UpCommand
         var exit = new Option<bool>("--exit") { Description = "Stop after the examples are deployed instead of serving on" };
         var command = new Command("up", "Start the embedded platform, apply and deploy the examples, and show them running")
         {
-            database, examples, platform, listen, exit,
+            database, examples, platform, listen, exit, JobNames.NamespaceOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -58,19 +60,20 @@ public static class UpCommand
             var platformPath = Path.GetFullPath(platformFile);
             var sources = SpecFiles.Collect([parse.GetRequiredValue(examples)], SourceKind.FlinkSql)
                 .Where(source => Path.GetFullPath(source.FileName) != platformPath).ToList();
-            var jobs = new List<(string Namespace, string Name)>();
+            var jobs = new List<(string Namespace, string Name, string Fabric)>();
             foreach (var source in sources)
             {
-                var applied = await metadata.ApplyJobAsync(new ApplyJobRequest { Source = source }, ClientCall.Options(cancellation));
+                var applied = await metadata.ApplyJobAsync(SpecFiles.ApplyRequest(source, JobNames.NamespaceOrDefault(parse)), ClientCall.Options(cancellation));
                 Console.Out.WriteLine($"applied {applied.Job.Namespace}/{applied.Job.Name} revision {applied.Revision} ({applied.Outcome.ToString().ToLowerInvariant()})");
-                jobs.Add((applied.Job.Namespace, applied.Job.Name));
+                // A SQL script names no placement: on the embedded platform it runs on the local fabric.
+                jobs.Add((applied.Job.Namespace, applied.Job.Name, SpecFiles.IsSql(source) ? LocalFabric : ""));
             }
             var failed = 0;
-            foreach (var (ns, name) in jobs)
+            foreach (var (ns, name, fabric) in jobs)
             {
                 var requested = await deployments.RequestDeploymentAsync(new RequestDeploymentRequest
                 {
-                    Namespace = ns, Name = name, Action = DeploymentAction.Deploy,
+                    Namespace = ns, Name = name, Action = DeploymentAction.Deploy, Fabric = fabric,
                 }, ClientCall.Options(cancellation));
                 foreach (var deployment in requested.Deployments)
                 {
@@ -80,7 +83,7 @@ public static class UpCommand
             }
             Console.Out.WriteLine();
             Console.Out.WriteLine("what runs now:");
-            foreach (var (ns, name) in jobs)
+            foreach (var (ns, name, _) in jobs)
             {
                 var history = await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = ns, Name = name, Limit = 20 },
                     ClientCall.Options(cancellation));
@@ -89,11 +92,30 @@ public static class UpCommand
                     Console.Out.WriteLine($"  {latest.Job,-40} {latest.Fabric,-12} revision {latest.Revision}  {latest.State}  {latest.RuntimeId}");
                 }
             }
+            await PrintSharedDatasetsAsync(metadata, cancellation);
             if (parse.GetValue(exit)) return failed == 0 ? 0 : 1;
             Console.Out.WriteLine($"serving on {server.ApiAddress} (try: ./sluice rollout history growth/page-view-filter); Ctrl+C stops");
             await server.WaitForShutdownAsync(cancellation);
             return failed == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Lineage from the metadata store: the datasets one job writes and another reads.</summary>
+    private static async Task PrintSharedDatasetsAsync(MetadataService.MetadataServiceClient metadata, CancellationToken cancellation)
+    {
+        Console.Out.WriteLine();
+        Console.Out.WriteLine("lineage: datasets that join jobs (./sluice lineage dataset URI for any dataset)");
+        var datasets = await metadata.ListDatasetsAsync(new ListDatasetsRequest { PageSize = 500 }, ClientCall.Options(cancellation));
+        foreach (var dataset in datasets.Datasets)
+        {
+            var lineage = await metadata.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = dataset.Uri }, ClientCall.Options(cancellation));
+            if (lineage.Writers.Count > 0 && lineage.Readers.Count > 0)
+            {
+                Console.Out.WriteLine($"  {dataset.Uri}: written by {Jobs(lineage.Writers)}; read by {Jobs(lineage.Readers)}");
+            }
+        }
+
+        static string Jobs(IEnumerable<JobRef> jobs) => string.Join(", ", jobs.Select(job => $"{job.Namespace}/{job.Name}"));
     }
 }
