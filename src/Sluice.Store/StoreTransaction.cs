@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Npgsql;
 using Sluice.Spec.V1;
 using Sluice.Store.Dialects;
 
@@ -63,6 +64,8 @@ public sealed class StoreTransaction
     {
         await FlushAsync();
         var micros = Micros.From(at);
+        if (Connection is NpgsqlConnection npgsql)
+            return await PostgresRevisionInsert.InsertAsync(npgsql, (NpgsqlTransaction)Transaction, jobId, revision, content, author, micros, requestId, _ct);
         var uris = content.Datasets.Select(d => d.Dataset.Uri).Distinct().ToArray();
         // The revision and the ids of the datasets it links, in one round trip.
         await using var results = await Connection.QueryMultipleAsync(Command(
