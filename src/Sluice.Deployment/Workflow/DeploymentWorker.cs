@@ -89,10 +89,18 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
         }
         finally
         {
-            await Task.WhenAll(_inFlight.Values);
-            await Task.WhenAll(leases, listen);
-            await Store.LeaveAsync(WorkerId, CancellationToken.None);
-            _held.Clear();
+            try
+            {
+                await Task.WhenAll(_inFlight.Values);
+                await Task.WhenAll(leases, listen);
+            }
+            finally
+            {
+                // Hand every shard back at once, whatever the loops ended with, instead of leaving the others to
+                // wait out the leases.
+                await Store.LeaveAsync(WorkerId, CancellationToken.None);
+                _held.Clear();
+            }
         }
     }
 
@@ -137,6 +145,11 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
             catch (Exception error) when (!ct.IsCancellationRequested)
             {
                 Faults.Enqueue(error);
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // Stopping: a driver may report the cancelled call as its own error rather than a cancellation.
+                return;
             }
             try
             {
@@ -210,8 +223,9 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
                     return;
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopping: Npgsql may report the cancelled LISTEN wait as its own error rather than a cancellation.
                 return;
             }
         }
