@@ -34,20 +34,10 @@ public sealed class ProtoYamlReader
     private T? ReadDocument<T>(string text)
         where T : class, IMessage<T>, new()
     {
-        var stream = new YamlStream();
-        try
+        var (stream, syntaxError) = YamlText.Load(text);
+        if (stream is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            // YamlDotNet wraps the root cause; its innermost message names what the parser expected.
-            var inner = e;
-            while (inner.InnerException is YamlException deeper)
-            {
-                inner = deeper;
-            }
-            _diagnostics.Add(Diagnostic.Error("", $"not valid YAML: {inner.Message}").At(Position(inner.Start)));
+            _diagnostics.Add(syntaxError!);
             return null;
         }
         if (stream.Documents.Count != 1)

@@ -1,4 +1,5 @@
 using Sluice.Migration.Legacy;
+using Sluice.Spec;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,19 +14,10 @@ public static class AnnotationsLoader
 
     public static MigrationAnnotations Parse(string text, string source)
     {
-        var stream = new YamlStream();
-        try
+        var (stream, syntaxError) = YamlText.Load(text);
+        if (stream is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var inner = e;
-            while (inner.InnerException is YamlException deeper)
-            {
-                inner = deeper;
-            }
-            throw new LegacyConfigException(source, (int)inner.Start.Line, (int)inner.Start.Column, $"not valid YAML: {inner.Message}");
+            throw new LegacyConfigException(source, syntaxError!.Line, syntaxError.Column, syntaxError.Message);
         }
         if (stream.Documents.Count == 0)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Sluice.Migration.Legacy;
 using Sluice.Runtimes.Rendering;
+using Sluice.Spec;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -25,19 +26,10 @@ public static class FlinkYaml
 
     public static IReadOnlyList<FlinkDocument> Parse(string text, string source)
     {
-        var stream = new YamlStream();
-        try
+        var (stream, syntaxError) = YamlText.Load(text);
+        if (stream is null)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var inner = e;
-            while (inner.InnerException is YamlException deeper)
-            {
-                inner = deeper;
-            }
-            throw new LegacyConfigException(source, (int)inner.Start.Line, (int)inner.Start.Column, $"not valid YAML: {inner.Message}");
+            throw new LegacyConfigException(source, syntaxError!.Line, syntaxError.Column, syntaxError.Message);
         }
         var documents = new List<FlinkDocument>();
         foreach (var document in stream.Documents)
