@@ -1,6 +1,5 @@
 using Google.Protobuf.Reflection;
 using Sluice.Spec.V1;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Spec;
@@ -23,12 +22,8 @@ public static class DocumentKinds
 
     public static DocumentKind Detect(string text)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException)
+        var (stream, _) = YamlText.Load(text);
+        if (stream is null)
         {
             return DocumentKind.JobSpec;
         }
