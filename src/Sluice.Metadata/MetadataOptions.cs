@@ -10,5 +10,11 @@ public sealed class MetadataOptions
     /// <summary>Turns SQL sources into JobSpecs; see <see cref="ISpecSourceTranslator"/>.</summary>
     public ISpecSourceTranslator? SqlTranslator { get; init; }
 
+    /// <summary>Most applies that share one transaction (group commit); 1 writes every apply alone.</summary>
+    public int ApplyBatchSize { get; init; } = 64;
+
+    /// <summary>Group-commit transactions in flight at once from one replica.</summary>
+    public int ApplyBatchConcurrency { get; init; } = 2;
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
