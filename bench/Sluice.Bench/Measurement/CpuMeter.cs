@@ -28,12 +28,13 @@ public sealed class CpuMeter
 
     public static CpuMeter Start() => new(DatabaseRoot);
 
-    /// <summary>CPU milliseconds per operation: (this process, the database server's process tree; NaN when unknown).</summary>
-    public (double OwnMs, double DatabaseMs) PerOperation(long operations)
+    /// <summary>CPU milliseconds per operation: (this process, the database server's process tree); null when unknown.</summary>
+    public (double? OwnMs, double? DatabaseMs) PerOperation(long operations)
     {
+        if (operations == 0) return (null, null);
         var own = (Process.GetCurrentProcess().TotalProcessorTime - _ownStart).TotalMilliseconds;
         var database = (DatabaseSeconds() - _databaseStart) * 1000;
-        return operations == 0 ? (double.NaN, double.NaN) : (own / operations, database / operations);
+        return (own / operations, double.IsNaN(database) ? null : database / operations);
     }
 
     public static int? ParentOf(int pid) => Stat(pid) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : null;

@@ -50,10 +50,10 @@ public sealed record LoadResult(
     double P50Ms, double P90Ms, double P99Ms, double MaxMs, string? FirstError)
 {
     /// <summary>CPU milliseconds per operation in the bench process (client and in-process server).</summary>
-    public double SluiceCpuMs { get; init; } = double.NaN;
+    public double? SluiceCpuMs { get; init; }
 
     /// <summary>CPU milliseconds per operation in the database server's processes on this machine.</summary>
-    public double DatabaseCpuMs { get; init; } = double.NaN;
+    public double? DatabaseCpuMs { get; init; }
 
     public static LoadResult From(string name, int clients, TimeSpan elapsed, long[] ticks, long errors, string? firstError)
     {

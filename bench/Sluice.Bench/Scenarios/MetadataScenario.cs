@@ -196,7 +196,7 @@ public static class MetadataScenario
         }
         void Row(LoadResult result) => table.AddRow(
             Markup.Escape(result.Name), F(result.PerSecond, "N0"), F(result.P50Ms), F(result.P90Ms), F(result.P99Ms), F(result.MaxMs),
-            result.Errors == 0 ? "0" : $"[red]{result.Errors}[/]", F(result.SluiceCpuMs, "0.000"), F(result.DatabaseCpuMs, "0.000"));
+            result.Errors == 0 ? "0" : $"[red]{result.Errors}[/]", F(result.SluiceCpuMs ?? double.NaN, "0.000"), F(result.DatabaseCpuMs ?? double.NaN, "0.000"));
         Row(report.RawInsert);
         if (report.PgBenchNTps is { } tps)
         {
