@@ -62,7 +62,7 @@ public sealed class SluiceStore : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await _dialect.OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(_dialect.WriteIsolation, ct);
             try
             {
                 var tx = new StoreTransaction(_dialect, connection, transaction, ct);

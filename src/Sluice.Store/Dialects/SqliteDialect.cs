@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using FluentMigrator.Runner;
 using Microsoft.Data.Sqlite;
@@ -34,6 +35,9 @@ internal sealed class SqliteDialect(string connectionString) : IStoreDialect
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
 
     // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY.
+    // SQLite has one writer at a time: its transactions are serializable.
+    public IsolationLevel WriteIsolation => IsolationLevel.Serializable;
+
     public bool BatchesWrites => false;
 
     public string InList(string column, string parameter) => $"{column} IN @{parameter}";
