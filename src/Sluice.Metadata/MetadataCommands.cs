@@ -468,8 +468,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     /// <summary>The live jobs whose current revision reads or writes the dataset.</summary>
     public async Task<DatasetLineage> GetDatasetLineageAsync(GetDatasetLineageRequest request, CallerContext caller, CancellationToken ct = default)
     {
-        var dataset = await DatasetAsync(request.Uri, ct);
-        var links = await store.LinksOfDatasetsAsync([dataset.Id], null, ct);
+        var uri = DatasetUriOf(request.Uri);
+        var (dataset, links) = await store.FindDatasetLinksAsync(uri, ct) ?? throw DatasetNotFound(uri);
         var response = new DatasetLineage { Dataset = dataset.ToInfo() };
         response.Readers.AddRange(links.Where(l => l.Direction == DatasetDirection.Read).Select(l => l.ToRef()));
         response.Writers.AddRange(links.Where(l => l.Direction == DatasetDirection.Write).Select(l => l.ToRef()));
@@ -624,11 +624,14 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
 
     private async Task<DatasetRecord> DatasetAsync(string uri, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(uri)) throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic");
-        var normalized = RequestChecks.DatasetUri(uri);
-        return await store.FindDatasetAsync(normalized, ct)
-               ?? throw new NotFoundException($"dataset {normalized} not found: no job has ever read or written it");
+        var normalized = DatasetUriOf(uri);
+        return await store.FindDatasetAsync(normalized, ct) ?? throw DatasetNotFound(normalized);
     }
+
+    private static string DatasetUriOf(string uri) =>
+        string.IsNullOrWhiteSpace(uri) ? throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic") : RequestChecks.DatasetUri(uri);
+
+    private static NotFoundException DatasetNotFound(string uri) => new($"dataset {uri} not found: no job has ever read or written it");
 
     private async Task<FabricRecord> FabricAsync(string name, CancellationToken ct) =>
         (await store.ListFabricsAsync(ct)).Where(f => f.Name == name).Select(ToFabricRecord).FirstOrDefault()
