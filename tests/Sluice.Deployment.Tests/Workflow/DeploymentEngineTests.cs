@@ -1,6 +1,8 @@
+using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
+using Sluice.Runtimes.Faults;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
 using JobRef = Sluice.Runtimes.Drivers.JobRef;
@@ -24,12 +26,14 @@ public sealed class DeploymentEngineTests
         Assert.Equal(DeploymentState.Succeeded, done.State);
         Assert.False(done.HoldsSlot);
         var resources = await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric);
-        Assert.Equal(["checkpoints", "revenue-windows", "commerce/merchant-revenue-1m", "dashboard"], resources.Take(4).Select(r => r.Name));
+        Assert.Equal(["checkpoints", "revenue-windows", "commerce.merchant-revenue-1m", "commerce.payments-checkout-revenue-per-minute-revenue-windows-changelog",
+            "dashboard", "rules"], resources.Select(r => r.Name));
         Assert.All(resources, r => Assert.Equal(ResourceStatus.Provisioned, r.Status));
+        foreach (var resource in resources) Assert.True(await h.ExistsAsync(resource), resource.ExternalId);
         var states = await h.EventStatesAsync(done.Id);
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Admitted, DeploymentState.Provisioning], states.Take(3));
         Assert.Equal(resources.Count, states.Count(s => s == DeploymentState.Provisioning));
         Assert.Equal([DeploymentState.Rendering, DeploymentState.Submitting, DeploymentState.Observing, DeploymentState.Succeeded], states.TakeLast(4));
-        Assert.Equal(1, h.Provisioners[ResourceKind.Topic].Creations);
         Assert.Equal(CompilerRenderer.FlinkFormat, done.RenderedFormat);
         Assert.Contains("\"kind\":\"FlinkDeployment\"", done.Rendered);
         var run = Assert.Single(h.Driver.Runs(WorkflowHarness.Fabric));
@@ -83,16 +87,20 @@ public sealed class DeploymentEngineTests
     [Fact]
     public async Task A_step_that_fails_is_retried_with_backoff_and_the_events_say_why()
     {
-        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        var faults = new FaultPlan
+        {
+            Crashes = [new CrashPoint("provision:topic", 1, CrashTiming.BeforeEffect), new CrashPoint("provision:topic", 2, CrashTiming.BeforeEffect)],
+        };
+        await using var h = await WorkflowHarness.StartAsync("sqlite", providers: new LocalProviderOptions { Faults = faults });
         var job = h.Apply(Stateful);
-        h.Provisioners[ResourceKind.Topic].FailNext(2);
         var done = await h.DeployAndDriveAsync(job);
 
         Assert.Equal(DeploymentState.Succeeded, done.State);
         var retries = (await h.EventDetailsAsync(done.Id)).Where(d => d.StartsWith("provisioning failed", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, retries.Count);
-        Assert.All(retries, r => Assert.Contains("topic backend unavailable (injected failure); retrying in", r));
-        Assert.Equal(1, h.Provisioners[ResourceKind.Topic].Creations);
+        Assert.All(retries, r => Assert.Contains("before the effect of 'provision:topic'", r));
+        Assert.All(retries, r => Assert.Contains("; retrying in", r));
+        Assert.Equal(2, (await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric)).Count(r => r.Kind == ResourceKind.Topic));
     }
 
     [Fact]
@@ -174,7 +182,7 @@ public sealed class DeploymentEngineTests
 
         var done = await h.DriveAsync(deployment.Id);
         Assert.Equal((DeploymentState.Cancelled, "cancelled on request"), (done.State, done.Error));
-        Assert.Equal(DeploymentState.Provisioning, admitted.State);
+        Assert.Equal(DeploymentState.Admitted, admitted.State);
         Assert.Empty(h.Driver.Runs(WorkflowHarness.Fabric));
         Assert.Null(await h.Store.FindActiveAsync(job, WorkflowHarness.Fabric));
         var refused = await Assert.ThrowsAsync<Deployment.Workflow.DeploymentRequestException>(() => h.Commands.CancelAsync(deployment.Id));
@@ -203,7 +211,7 @@ public sealed class DeploymentEngineTests
         var resources = await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric);
         Assert.All(resources.Where(r => r.Kind != ResourceKind.Savepoint), r => Assert.Equal(ResourceStatus.Released, r.Status));
         Assert.Equal(2, resources.Count(r => r.Kind == ResourceKind.Savepoint && r.Status == ResourceStatus.Provisioned));
-        Assert.Empty(h.Provisioners[ResourceKind.Topic].Live);
+        foreach (var released in resources.Where(r => r.Kind != ResourceKind.Savepoint)) Assert.False(await h.ExistsAsync(released), released.ExternalId);
     }
 
     [Fact]
@@ -268,13 +276,13 @@ public sealed class DeploymentEngineTests
         var deployment = Assert.Single(await h.Commands.DeployAsync(job, WorkflowHarness.Fabric, "a"));
         var stale = (await h.Store.TryAcquireAsync(deployment.Shard, "paused", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromSeconds(10)))!;
         var admitted = await h.Engine.StepAsync(stale, deployment);
-        Assert.Equal(DeploymentState.Provisioning, admitted.State);
+        Assert.Equal(DeploymentState.Admitted, admitted.State);
 
         // The paused worker's lease expired long ago; a new owner takes the shard, then the paused worker wakes up.
         var owner = (await h.Store.TryAcquireAsync(deployment.Shard, "new-owner", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)))!;
         await Assert.ThrowsAsync<FencedOutException>(() => h.Engine.StepAsync(stale, admitted));
         var unchanged = (await h.Store.GetAsync(deployment.Id))!;
-        Assert.Equal((DeploymentState.Provisioning, admitted.Version, stale.Epoch), (unchanged.State, unchanged.Version, unchanged.FenceEpoch));
+        Assert.Equal((DeploymentState.Admitted, admitted.Version, stale.Epoch), (unchanged.State, unchanged.Version, unchanged.FenceEpoch));
 
         var next = await h.Engine.StepAsync(owner, unchanged);
         Assert.Equal(owner.Epoch, next.FenceEpoch);
