@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Store;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Metadata;
 
@@ -284,7 +285,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, action, target, job.Id, requestId, job.Revision, job.Revision,
                     job.SpecHash, job.SpecHash, caller.Client, NullIfEmpty(request.Reason)));
                 var changed = job with { DesiredState = state, UpdatedAt = now, UpdatedBy = caller.Actor };
-                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true }, null);
+                var started = await StartDeploymentsAsync(tx, $"{request.Namespace}/{request.Name}", state, caller.Actor, now, ct);
+                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true, DeploymentIds = { started } }, null);
             }, ct);
             return earlier is null ? response! : await ReplayStateChangeAsync(earlier, action, target, request, ct);
         }
@@ -295,6 +297,26 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 return await ReplayStateChangeAsync(raced, action, target, request, ct);
             throw new ConflictException($"{target} changed concurrently: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// The deployments that carry a desired-state change out: one per fabric where the job was ever submitted, for the
+    /// revision submitted there last (what runs or ran), written in the change's transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> StartDeploymentsAsync(StoreTransaction tx, string job, DesiredState state, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (_options.Deployments is not { } deployments)
+            return [];
+        var kind = state switch
+        {
+            DesiredState.Suspended => DeploymentKind.Suspend,
+            DesiredState.Deleted => DeploymentKind.Delete,
+            _ => DeploymentKind.Resume,
+        };
+        var submitted = await deployments.LastSubmissionsAsync(tx, job, ct);
+        var created = await deployments.CreateAsync(tx, submitted.Select(d => new NewDeployment(job, d.Revision, d.Fabric, kind, actor)), now, ct);
+        return created.Select(d => d.Id).ToList();
     }
 
     private async Task<ChangeJobStateResponse> ReplayStateChangeAsync(AuditRecord earlier, AuditAction action, string target,

@@ -96,6 +96,42 @@ public sealed class DeploymentStoreContractTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Deployments_recorded_in_a_metadata_transaction_commit_or_roll_back_with_it(string dialect)
+    {
+        var sluiceStore = StoreFactory.Open(await TestDatabase.CreateAsync(dialect));
+        await sluiceStore.MigrateAsync();
+        await using var store = DeploymentStore.For(sluiceStore, shardCount: 4);
+        await store.EnsureShardsAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sluiceStore.WriteAsync(async tx =>
+        {
+            await store.CreateAsync(tx, [Request()], T0);
+            throw new InvalidOperationException("the metadata change failed");
+        }));
+        Assert.Empty(await store.ListAsync("team/job", null, 10));
+
+        // Two fabrics ran the job, east twice: the last submission per fabric is what suspend / resume / delete target.
+        var fence = (await store.TryAcquireAsync(store.ShardOf("team/job"), "w1", T0, Ttl))!;
+        foreach (var (fabric, revision) in new[] { ("east", 1L), ("west", 1L), ("east", 2L) })
+        {
+            var created = await store.CreateAsync(Request(revision: revision) with { Fabric = fabric }, T0);
+            await store.TransitionAsync(fence, created, created with { State = DeploymentState.Succeeded, RuntimeId = $"run-{fabric}-{revision}" }, "ran", T0);
+        }
+        await store.CreateAsync(Request(revision: 3) with { Fabric = "north" }, T0);
+
+        var suspends = await sluiceStore.WriteAsync(async tx =>
+        {
+            var submitted = await store.LastSubmissionsAsync(tx, "team/job");
+            Assert.Equal([("east", 2L), ("west", 1L)], submitted.Select(d => (d.Fabric, d.Revision)));
+            return await store.CreateAsync(tx, submitted.Select(d => new NewDeployment(d.Job, d.Revision, d.Fabric, DeploymentKind.Suspend, "ops")), T0);
+        });
+
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Pending], suspends.Select(d => d.State));
+        Assert.Equal(suspends.Select(d => d.Id), (await store.ListAsync("team/job", null, 10)).Where(d => d.Kind == DeploymentKind.Suspend).Select(d => d.Id).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task A_lease_is_exclusive_until_it_expires_and_each_new_owner_gets_a_higher_epoch(string dialect)
     {
         await using var store = await OpenAsync(dialect);
