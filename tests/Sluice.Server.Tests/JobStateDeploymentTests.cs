@@ -9,34 +9,14 @@ namespace Sluice.Server.Tests;
 /// </summary>
 public sealed class JobStateDeploymentTests : IAsyncLifetime
 {
-    private const string Fabric = "local";
+    private const string Fabric = LocalFabricServer.Fabric;
     private RunningServer? server;
     private MetadataService.MetadataServiceClient metadata = null!;
     private DeploymentService.DeploymentServiceClient deployments = null!;
 
     public async Task InitializeAsync()
     {
-        server = await RunningServer.StartSqliteAsync(new PlatformConfig
-        {
-            Fabrics =
-            {
-                new Fabric
-                {
-                    Name = Fabric, Local = true,
-                    Flink = new FlinkFabric
-                    {
-                        Namespace = "sluice-local", Image = "flink:2.1", FlinkVersion = "v2_1", ServiceAccount = "flink",
-                        CheckpointBaseDir = "file:///tmp/sluice/checkpoints", SavepointBaseDir = "file:///tmp/sluice/savepoints",
-                        HighAvailabilityDir = "file:///tmp/sluice/ha",
-                    },
-                },
-            },
-            KafkaClusters = { new KafkaCluster { Name = "tracking", BootstrapServers = "localhost:9092" } },
-            DefaultResources = new Resources
-            {
-                Task = new ComputeSize { Cpu = 1, Memory = "2Gi" }, Coordinator = new ComputeSize { Cpu = 0.5, Memory = "1Gi" },
-            },
-        });
+        server = await LocalFabricServer.StartAsync();
         metadata = server.Client;
         deployments = new DeploymentService.DeploymentServiceClient(server.Channel);
     }

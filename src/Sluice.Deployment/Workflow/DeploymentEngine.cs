@@ -106,7 +106,8 @@ public sealed class DeploymentEngine(
         }
         var plan = IsDeploy(d.Kind) ? Plan(d, spec) : [];
         return step.Advance(DeploymentState.Admitted,
-            $"admitted {d.Kind.ToString().ToLowerInvariant()} of revision {d.Revision} on {d.Fabric} (upgrade mode {UpgradeModeName(spec)}); " +
+            $"admitted {d.Kind.ToString().ToLowerInvariant()} of revision {d.Revision} on {d.Fabric}" +
+            (d.Kind == DeploymentKind.Scale ? $" to parallelism {spec.Resources?.Parallelism}" : "") + $" (upgrade mode {UpgradeModeName(spec)}); " +
             (plan.Count > 0 ? $"needs {string.Join(", ", plan.Select(r => $"{r.Request.Kind.ToKebab()} '{r.Request.Name}'"))}" : "needs no resources"));
     }
 

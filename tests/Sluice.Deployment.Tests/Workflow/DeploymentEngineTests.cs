@@ -63,6 +63,26 @@ public sealed class DeploymentEngineTests
     }
 
     [Fact]
+    public async Task A_scale_takes_the_jobs_upgrade_path_savepoint_stop_and_restore()
+    {
+        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        var job = h.Apply(Stateful);
+        await h.DeployAndDriveAsync(job);
+        h.Apply(Stateful, spec => spec.Resources.Parallelism = 8);
+        var created = await h.Store.CreateAsync(new NewDeployment(job, 2, WorkflowHarness.Fabric, DeploymentKind.Scale, "scaler"), DateTimeOffset.UtcNow);
+        var scale = await h.DriveAsync(created.Id);
+
+        Assert.Equal(DeploymentState.Succeeded, scale.State);
+        var details = await h.EventDetailsAsync(scale.Id);
+        Assert.StartsWith("admitted scale of revision 2 on us-east-1a to parallelism 8 (upgrade mode savepoint)", details[1]);
+        var savepoint = Assert.Single(await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric), r => r.Kind == ResourceKind.Savepoint);
+        var runs = h.Driver.Runs(WorkflowHarness.Fabric);
+        Assert.Equal([1L, 2L], runs.Select(r => r.Key.Revision));
+        Assert.Equal((RestoreMode.Savepoint, savepoint.ExternalId), (runs[1].RestoreMode, runs[1].RestoredFrom));
+        Assert.Contains("\"parallelism\":8", scale.Rendered);
+    }
+
+    [Fact]
     public async Task Last_state_upgrades_restore_from_the_latest_checkpoint_and_stateless_ones_start_empty()
     {
         await using var h = await WorkflowHarness.StartAsync("sqlite");
