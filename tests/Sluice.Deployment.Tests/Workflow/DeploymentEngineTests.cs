@@ -83,6 +83,21 @@ public sealed class DeploymentEngineTests
     }
 
     [Fact]
+    public async Task A_spec_a_provider_refuses_fails_at_admission_naming_the_field_without_retrying()
+    {
+        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        // Samza reports no checkpoint metric: the alert-rules provider cannot express the example's alert.
+        var job = h.Apply(Stateful, spec => spec.Runtime = Runtime.Samza);
+        var failed = await h.DeployAndDriveAsync(job);
+
+        Assert.Equal(DeploymentState.Failed, failed.State);
+        Assert.Equal("observability.alerts[0].kind: checkpoint-failures is not available for samza jobs", failed.Error);
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Failed], await h.EventStatesAsync(failed.Id));
+        Assert.Empty(await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric));
+        Assert.Empty(h.Driver.Runs(WorkflowHarness.Fabric));
+    }
+
+    [Fact]
     public async Task Last_state_upgrades_restore_from_the_latest_checkpoint_and_stateless_ones_start_empty()
     {
         await using var h = await WorkflowHarness.StartAsync("sqlite");
