@@ -88,6 +88,12 @@ public sealed class DeploymentEngine(
         {
             return step.Wait(_options.QueuedRecheck);
         }
+        // Requests racing into an empty slot can each miss the other's queued row at creation; the newest still wins here.
+        if (await store.NewestQueuedIdAsync(d.Job, d.Fabric, ct) is { } newer && newer > d.Id)
+        {
+            var reason = $"superseded by deployment {newer} before it started";
+            return step.Finish(DeploymentState.Superseded, reason, reason);
+        }
         return step.Advance(DeploymentState.Pending, $"its turn: the (job, fabric) slot {d.ActiveKey} is free") with
         {
             Next = step.Advanced(DeploymentState.Pending) with { HoldsSlot = true },

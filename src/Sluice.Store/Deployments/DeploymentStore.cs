@@ -251,6 +251,15 @@ public sealed class DeploymentStore : IAsyncDisposable
             new { Job = job, Fabric = fabric }, cancellationToken: ct));
     }
 
+    /// <summary>The newest deployment still queued for the (job, fabric), if any.</summary>
+    public async Task<long?> NewestQueuedIdAsync(string job, string fabric, CancellationToken ct = default)
+    {
+        await using var connection = await _sql.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL",
+            new { Job = job, Fabric = fabric, Queued = (short)DeploymentState.Queued }, cancellationToken: ct));
+    }
+
     /// <summary>
     /// The submission attempt a new deployment of (job, revision, fabric) uses: one past every attempt earlier
     /// deployments of that revision recorded, so a rollback to a revision is a new submission, never a replay.

@@ -206,6 +206,34 @@ public sealed class DeploymentEngineTests
         Assert.Equal([1L, 2L], h.Driver.Runs(WorkflowHarness.Fabric).Select(r => r.Key.Revision));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Requests_racing_for_one_slot_run_the_first_and_the_newest_and_supersede_the_rest(string dialect)
+    {
+        await using var h = await WorkflowHarness.StartAsync(dialect);
+        var job = h.Apply(Stateless);
+        var created = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            h.Store.CreateAsync(new NewDeployment(job, 1, WorkflowHarness.Fabric, DeploymentKind.Create, $"racer-{i}"), DateTimeOffset.UtcNow))));
+
+        foreach (var deployment in created.OrderByDescending(d => d.HoldsSlot).ThenBy(d => d.Id))
+        {
+            await h.DriveAsync(deployment.Id);
+        }
+
+        var finished = await h.Store.ListAsync(job, WorkflowHarness.Fabric, 100);
+        Assert.Equal(12, finished.Count);
+        var ran = finished.Where(d => d.State == DeploymentState.Succeeded).Select(d => d.Id).ToList();
+        Assert.Equal(2, ran.Count);
+        Assert.Contains(created.Single(d => d.HoldsSlot).Id, ran);
+        Assert.Contains(finished.Max(d => d.Id), ran);
+        Assert.All(finished.Where(d => !ran.Contains(d.Id)), d =>
+        {
+            Assert.Equal(DeploymentState.Superseded, d.State);
+            Assert.StartsWith("superseded by deployment ", d.Error);
+        });
+        Assert.Equal(2, h.Driver.Runs(WorkflowHarness.Fabric).Count);
+    }
+
     [Fact]
     public async Task Cancel_stops_a_deployment_at_its_next_step_and_frees_the_slot()
     {
