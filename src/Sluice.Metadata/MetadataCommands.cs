@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Store;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Metadata;
 
@@ -409,7 +410,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, action, target, job.Id, requestId, job.Revision, job.Revision,
                     job.SpecHash, job.SpecHash, caller.Client, NullIfEmpty(request.Reason)));
                 var changed = job with { DesiredState = state, UpdatedAt = now, UpdatedBy = caller.Actor };
-                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true }, null);
+                var started = await StartDeploymentsAsync(tx, $"{request.Namespace}/{request.Name}", state, caller.Actor, now, ct);
+                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true, DeploymentIds = { started } }, null);
             }, ct);
             return earlier is null ? response! : await ReplayStateChangeAsync(earlier, action, target, request, ct);
         }
@@ -420,6 +422,132 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 return await ReplayStateChangeAsync(raced, action, target, request, ct);
             throw new ConflictException($"{target} changed concurrently: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// Scales the job: a new revision of its head spec with <c>resources.parallelism</c> set, checked against the
+    /// spec's bounds, audited, and (when a deployment store is wired) a Scale deployment per fabric where the job was
+    /// submitted, all in one transaction. The same parallelism as the head changes nothing.
+    /// </summary>
+    public async Task<ScaleJobResponse> ScaleJobAsync(ScaleJobRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        caller.Check();
+        RequestChecks.JobName(request.Namespace, request.Name);
+        var requestId = RequestChecks.RequestId(request.RequestId);
+        if (request.Reason.Length > StoreLimits.ReasonLength)
+            throw new SpecValidationException("reason", $"must be at most {StoreLimits.ReasonLength} characters");
+        if (request.Parallelism < 1)
+            throw new SpecValidationException("parallelism", $"must be at least 1, got {request.Parallelism}");
+        var target = RequestChecks.Target(request.Namespace, request.Name);
+        var head = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct);
+        if (head is null || head.DesiredState == DesiredState.Deleted)
+        {
+            if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } recorded)
+                return await ReplayScaleAsync(recorded, target, request, ct);
+            throw JobNotFound(request.Namespace, request.Name, head is not null);
+        }
+        var spec = CanonicalSpec.FromCanonicalJson(head.CanonicalSpec!);
+        CheckScaleBounds(spec, request.Parallelism);
+        spec.Resources ??= new Resources();
+        var before = spec.Resources.Parallelism;
+        spec.Resources.Parallelism = request.Parallelism;
+        var content = RevisionContent.Of(spec, SourceKind.Spec, null);
+        try
+        {
+            var (response, earlier) = await store.WriteAsync<(ScaleJobResponse?, AuditRecord?)>(async tx =>
+            {
+                var now = _options.Clock.GetUtcNow();
+                var job = await tx.LockJobAsync(request.Namespace, request.Name);
+                var moved = job is null || job.DesiredState == DesiredState.Deleted || job.Revision != head.Revision ||
+                            (request.HasExpectedRevision && request.ExpectedRevision != job.Revision);
+                if (moved && requestId is not null && await tx.FindAuditByRequestIdAsync(requestId) is { } recorded)
+                    return (null, recorded);
+                if (job is null || job.DesiredState == DesiredState.Deleted)
+                    throw JobNotFound(request.Namespace, request.Name, job is not null);
+                if (request.HasExpectedRevision && request.ExpectedRevision != job.Revision)
+                    throw StaleRevision(target, request.ExpectedRevision, job.Revision);
+                if (job.Revision != head.Revision)
+                    throw new ConflictException($"{target} changed while it was scaled (now revision {job.Revision}); retry", job.Revision);
+                if (job.DesiredState == DesiredState.Suspended)
+                    throw new ConflictException($"{target} is suspended: resume it before scaling", job.Revision);
+                if (before == request.Parallelism)
+                    return (new ScaleJobResponse { Job = job.ToJob(), Revision = job.Revision, PreviousRevision = job.Revision }, null);
+                var to = job.Revision + 1;
+                var revisionId = await tx.InsertRevisionAsync(job.Id, to, content, caller.Actor, now, requestId);
+                await tx.SetHeadAsync(job.Id, job.Revision, to, revisionId, job.DesiredState, now, caller.Actor);
+                await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.JobScale, target, job.Id, requestId, job.Revision, to,
+                    job.SpecHash, content.SpecHash, caller.Client, NullIfEmpty(request.Reason) ?? $"parallelism {before} -> {request.Parallelism}"));
+                var started = await StartScaleDeploymentsAsync(tx, $"{request.Namespace}/{request.Name}", to, caller.Actor, now, ct);
+                var scaled = job with { Revision = to, SpecHash = content.SpecHash, SourceKind = SourceKind.Spec, UpdatedAt = now, UpdatedBy = caller.Actor };
+                return (new ScaleJobResponse
+                {
+                    Job = scaled.ToJob(spec), Revision = to, PreviousRevision = job.Revision, Changed = true, DeploymentIds = { started },
+                }, null);
+            }, ct);
+            return earlier is null ? response! : await ReplayScaleAsync(earlier, target, request, ct);
+        }
+        catch (DuplicateKeyException error)
+        {
+            if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
+                return await ReplayScaleAsync(raced, target, request, ct);
+            throw new ConflictException($"{target} changed concurrently: {error.Message}");
+        }
+    }
+
+    /// <summary>The bounds a parallelism must keep: <c>resources.max_parallelism</c> and, when enabled, autoscaling's.</summary>
+    private static void CheckScaleBounds(JobSpec spec, int parallelism)
+    {
+        if (spec.Resources is { MaxParallelism: > 0 } resources && parallelism > resources.MaxParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} exceeds resources.maxParallelism {resources.MaxParallelism}");
+        if (spec.Autoscaling is not { Enabled: true } autoscaling)
+            return;
+        if (autoscaling.MinParallelism > 0 && parallelism < autoscaling.MinParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} is below autoscaling.minParallelism {autoscaling.MinParallelism}");
+        if (autoscaling.MaxParallelism > 0 && parallelism > autoscaling.MaxParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} exceeds autoscaling.maxParallelism {autoscaling.MaxParallelism}");
+    }
+
+    private async Task<IReadOnlyList<long>> StartScaleDeploymentsAsync(StoreTransaction tx, string job, long revision, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (_options.Deployments is not { } deployments)
+            return [];
+        var submitted = await deployments.LastSubmissionsAsync(tx, job, ct);
+        var created = await deployments.CreateAsync(tx, submitted.Select(d => new NewDeployment(job, revision, d.Fabric, DeploymentKind.Scale, actor)), now, ct);
+        return created.Select(d => d.Id).ToList();
+    }
+
+    private async Task<ScaleJobResponse> ReplayScaleAsync(AuditRecord earlier, string target, ScaleJobRequest request, CancellationToken ct)
+    {
+        if (earlier.Action != AuditAction.JobScale || earlier.Target != target)
+            throw new ConflictException($"request id '{earlier.RequestId}' was already used for {Describe(earlier)}; " +
+                                        "a retry must repeat the same request, a new request needs a new id");
+        var job = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct)
+                  ?? throw JobNotFound(request.Namespace, request.Name, false);
+        return new ScaleJobResponse
+        {
+            Job = job.ToJob(), Revision = earlier.AfterRevision ?? 0, PreviousRevision = earlier.BeforeRevision ?? 0, Changed = true, Replayed = true,
+        };
+    }
+
+    /// <summary>
+    /// The deployments that carry a desired-state change out: one per fabric where the job was ever submitted, for the
+    /// revision submitted there last (what runs or ran), written in the change's transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> StartDeploymentsAsync(StoreTransaction tx, string job, DesiredState state, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (_options.Deployments is not { } deployments)
+            return [];
+        var kind = state switch
+        {
+            DesiredState.Suspended => DeploymentKind.Suspend,
+            DesiredState.Deleted => DeploymentKind.Delete,
+            _ => DeploymentKind.Resume,
+        };
+        var submitted = await deployments.LastSubmissionsAsync(tx, job, ct);
+        var created = await deployments.CreateAsync(tx, submitted.Select(d => new NewDeployment(job, d.Revision, d.Fabric, kind, actor)), now, ct);
+        return created.Select(d => d.Id).ToList();
     }
 
     private async Task<ChangeJobStateResponse> ReplayStateChangeAsync(AuditRecord earlier, AuditAction action, string target,

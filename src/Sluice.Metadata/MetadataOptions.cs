@@ -1,4 +1,5 @@
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Metadata;
 
@@ -17,4 +18,10 @@ public sealed class MetadataOptions
     public int ApplyBatchConcurrency { get; init; } = 2;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// When set, suspend / resume / delete also record the deployments that carry the change out, in the same
+    /// transaction; null (metadata alone) changes only the desired state.
+    /// </summary>
+    public DeploymentStore? Deployments { get; init; }
 }

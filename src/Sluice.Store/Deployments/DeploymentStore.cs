@@ -45,46 +45,108 @@ public sealed class DeploymentStore : IAsyncDisposable
 
     /// <summary>
     /// Records a new deployment. It takes the (job, fabric) slot and starts <see cref="DeploymentState.Pending"/> when
-    /// the slot is free; otherwise it is <see cref="DeploymentState.Queued"/> behind the active one (first come, first
-    /// served). The unique index on the slot makes the database the judge, not this code.
+    /// the slot is free; otherwise it is <see cref="DeploymentState.Queued"/> behind the active one, and it supersedes
+    /// every older request still queued there (they never started; the newest request is what the user wants next).
+    /// The unique index on the slot makes the database the judge, not this code.
     /// </summary>
     public Task<DeploymentRecord> CreateAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct = default) =>
-        WriteAsync(async (connection, transaction) =>
+        WriteAsync((connection, transaction) => CreateAsync(connection, transaction, request, now, ct), ct);
+
+    /// <summary>
+    /// Records deployments inside a metadata command's transaction, so the job's change and the deployments that carry
+    /// it out commit together or not at all. Same rules as <see cref="CreateAsync(NewDeployment, DateTimeOffset, CancellationToken)"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<DeploymentRecord>> CreateAsync(StoreTransaction tx, IEnumerable<NewDeployment> requests, DateTimeOffset now,
+        CancellationToken ct = default)
+    {
+        await tx.FlushAsync();
+        var created = new List<DeploymentRecord>();
+        foreach (var request in requests)
         {
-            var activeKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric);
-            var queuedAhead = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL",
-                new { request.Job, request.Fabric }, transaction, cancellationToken: ct));
-            long id;
-            DeploymentState state;
-            if (queuedAhead == 0 && await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct) is { } pending)
+            created.Add(await CreateAsync(tx.Connection, tx.Transaction, request, now, ct));
+        }
+        return created;
+    }
+
+    /// <summary>The newest submitted deployment on each fabric where the job was ever submitted, read in <paramref name="tx"/>.</summary>
+    public async Task<IReadOnlyList<DeploymentRecord>> LastSubmissionsAsync(StoreTransaction tx, string job, CancellationToken ct = default)
+    {
+        await tx.FlushAsync();
+        var rows = await tx.Connection.QueryAsync<DeploymentRow>(new CommandDefinition(
+            "SELECT " + DeploymentRow.Columns + " FROM deployments WHERE id IN (SELECT MAX(id) FROM deployments WHERE job = @Job " +
+            "AND runtime_id IS NOT NULL GROUP BY fabric) ORDER BY fabric",
+            new { Job = job }, tx.Transaction, cancellationToken: ct));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    private async Task<DeploymentRecord> CreateAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var activeKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric);
+        var queuedAhead = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL",
+            new { request.Job, request.Fabric }, transaction, cancellationToken: ct));
+        long id;
+        DeploymentState state;
+        if (queuedAhead == 0 && await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct) is { } pending)
+        {
+            (id, state) = (pending, DeploymentState.Pending);
+        }
+        else
+        {
+            id = (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
+            state = DeploymentState.Queued;
+        }
+        var superseded = state == DeploymentState.Queued ? await SupersedeQueuedAsync(connection, transaction, request, id, now, ct) : [];
+        await InsertEventAsync(connection, transaction, id, now, null, state, 0, 0,
+            state == DeploymentState.Pending
+                ? $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}"
+                : $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}; queued behind the active deployment of {activeKey}" +
+                  (superseded.Count == 0 ? "" : $"; supersedes queued deployment {string.Join(", ", superseded)}"),
+            ct);
+        if (_sql.Kind == StoreDialectKind.Postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@Channel, @Payload)",
+                new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                transaction, cancellationToken: ct));
+        }
+        return new DeploymentRecord
+        {
+            Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
+            NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
+            AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
+            CreatedAt = now, UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// Finishes the (job, fabric)'s older queued deployments as <see cref="DeploymentState.Superseded"/>, each with an
+    /// event naming <paramref name="newerId"/>. Guarded by state: one a worker already moved on (its turn came) stays.
+    /// </summary>
+    private static async Task<IReadOnlyList<long>> SupersedeQueuedAsync(DbConnection connection, DbTransaction transaction, NewDeployment newer,
+        long newerId, DateTimeOffset now, CancellationToken ct)
+    {
+        var queued = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM deployments WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL AND id < @Newer ORDER BY id",
+            new { newer.Job, newer.Fabric, Queued = (short)DeploymentState.Queued, Newer = newerId }, transaction, cancellationToken: ct));
+        var superseded = new List<long>();
+        foreach (var id in queued)
+        {
+            var reason = $"superseded by deployment {newerId} ({newer.Kind.ToString().ToLowerInvariant()} of revision {newer.Revision} " +
+                         $"requested by {newer.RequestedBy}) before it started";
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deployments SET state = @Superseded, error = @Reason, version = version + 1, updated_at = @Now, finished_at = @Now " +
+                "WHERE id = @Id AND state = @Queued AND finished_at IS NULL",
+                new { Id = id, Superseded = (short)DeploymentState.Superseded, Queued = (short)DeploymentState.Queued, Reason = reason, Now = Micros.From(now) },
+                transaction, cancellationToken: ct));
+            if (updated == 1)
             {
-                (id, state) = (pending, DeploymentState.Pending);
+                await InsertEventAsync(connection, transaction, id, now, DeploymentState.Queued, DeploymentState.Superseded, 0, 0, reason, ct);
+                superseded.Add(id);
             }
-            else
-            {
-                id = (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
-                state = DeploymentState.Queued;
-            }
-            await InsertEventAsync(connection, transaction, id, now, null, state, 0, 0,
-                state == DeploymentState.Pending
-                    ? $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}"
-                    : $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}; queued behind the active deployment of {activeKey}",
-                ct);
-            if (_sql.Kind == StoreDialectKind.Postgres)
-            {
-                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@Channel, @Payload)",
-                    new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                    transaction, cancellationToken: ct));
-            }
-            return new DeploymentRecord
-            {
-                Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
-                NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
-                AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
-                CreatedAt = now, UpdatedAt = now,
-            };
-        }, ct);
+        }
+        return superseded;
+    }
 
     private async Task<long?> TryInsertAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, string? activeKey,
         DeploymentState state, DateTimeOffset now, CancellationToken ct)
@@ -187,6 +249,15 @@ public sealed class DeploymentStore : IAsyncDisposable
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MIN(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL",
             new { Job = job, Fabric = fabric }, cancellationToken: ct));
+    }
+
+    /// <summary>The newest deployment still queued for the (job, fabric), if any.</summary>
+    public async Task<long?> NewestQueuedIdAsync(string job, string fabric, CancellationToken ct = default)
+    {
+        await using var connection = await _sql.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL",
+            new { Job = job, Fabric = fabric, Queued = (short)DeploymentState.Queued }, cancellationToken: ct));
     }
 
     /// <summary>
