@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sluice.Migration.Cutover;
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
@@ -19,10 +20,12 @@ public sealed class DeploymentEngine(
     IEnumerable<IResourceProvisioner> provisioners,
     IRuntimeDriverSelector drivers,
     WorkflowOptions? options = null,
-    EngineMetrics? metrics = null)
+    EngineMetrics? metrics = null,
+    ILegacyControlPlane? legacy = null)
 {
     private readonly WorkflowOptions _options = options ?? new WorkflowOptions();
     private readonly Dictionary<ResourceKind, IResourceProvisioner> _provisioners = provisioners.ToDictionary(p => p.Kind);
+    private CutoverEngine Cutover => field ??= new CutoverEngine(store, specs, renderer, _provisioners, drivers, legacy, _options);
 
     public DeploymentStore Store => store;
 
@@ -33,6 +36,7 @@ public sealed class DeploymentEngine(
     /// </summary>
     public async Task<DeploymentRecord> StepAsync(ShardFence fence, DeploymentRecord deployment, CancellationToken ct = default)
     {
+        if (CutoverEngine.Handles(deployment.Kind)) return await Cutover.StepAsync(fence, deployment, ct);
         var started = Stopwatch.GetTimestamp();
         var step = new StepContext(deployment, _options.Time.GetUtcNow());
         Outcome outcome;
@@ -231,6 +235,7 @@ public sealed class DeploymentEngine(
             throw new InvalidOperationException($"deployment {d.Id} reached Submitting without a stored rendering");
         }
         var spec = await SpecAsync(d, ct);
+        CutoverOwnership.CheckSluiceMayStart(d, await store.OwnershipAsync(d.Job, ct));
         var (restore, restoreText) = await RestorePlanAsync(d, spec, ct);
         var driver = drivers.For(d.Fabric);
         var key = new SubmissionKey(JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt);

@@ -25,7 +25,12 @@ public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver drive
     }
 
     public async Task<bool> IsRunningAsync(string name, CancellationToken cancellationToken = default) =>
-        Runs().TryGetValue(name, out var run) && (await driver.ObserveAsync(run.Handle(driver.Name), cancellationToken)).IsActive;
+        (await ObserveAsync(name, cancellationToken)).IsActive;
+
+    public async Task<JobObservation> ObserveAsync(string name, CancellationToken cancellationToken = default) =>
+        Runs().TryGetValue(name, out var run)
+            ? await driver.ObserveAsync(run.Handle(driver.Name), cancellationToken)
+            : new JobObservation(RuntimeJobState.NotFound, "NEVER_STARTED", $"the legacy control plane has never started {name}");
 
     public async Task<RuntimeJobHandle> StartAsync(string name, RestorePlan restore, CancellationToken cancellationToken = default)
     {

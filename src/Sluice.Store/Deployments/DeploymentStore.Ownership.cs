@@ -20,4 +20,11 @@ public sealed partial class DeploymentStore
     public Task<DeploymentRecord> TransitionAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
         DateTimeOffset now, OwnershipChange ownership, ResourceWrite? resource = null, CancellationToken ct = default) =>
         TransitionCoreAsync(fence, current, next, detail, now, resource, null, ownership, ct);
+
+    /// <summary>
+    /// Records a job the migrator imported as its legacy control plane's, unless it has a record already or Sluice has
+    /// run it; answers the record as it now is.
+    /// </summary>
+    public Task<OwnershipRecord> RegisterLegacyAsync(string job, string legacyName, DateTimeOffset now, CancellationToken ct = default) =>
+        WriteAsync((connection, transaction) => OwnershipSql.RegisterLegacyAsync(connection, transaction, _sql.Kind, job, legacyName, now, ct), ct);
 }
