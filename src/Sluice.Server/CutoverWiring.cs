@@ -15,16 +15,13 @@ namespace Sluice.Server;
 /// <summary>Puts the migrator's cut-over in the process: the legacy control plane (when configured) and the cut-over commands.</summary>
 internal static class CutoverWiring
 {
-    /// <summary>The fabric name the folder-based legacy control plane runs its jobs under on the Local runtime.</summary>
-    public const string LegacyFabric = "legacy";
-
     public static void AddCutover(IServiceCollection services, SluiceServerOptions options, IRuntimeDriver driver)
     {
         services.AddSingleton(provider => OwnershipStore.For(provider.GetRequiredService<SluiceStore>()));
         if (options.LegacyFolder is { } folder)
         {
             services.AddSingleton<ILegacyControlPlane>(provider => new FolderLegacyControlPlane(folder,
-                new LegacyOwnershipGuard(driver, provider.GetRequiredService<OwnershipStore>()), LegacyFabric, ReferenceData.Load()));
+                new LegacyOwnershipGuard(driver, provider.GetRequiredService<OwnershipStore>()), ReferenceData.Load()));
         }
         services.AddSingleton(provider => new MigratedJobs(provider.GetRequiredService<DeploymentStore>()));
         services.AddSingleton(provider => new CutoverCommands(provider.GetRequiredService<DeploymentStore>(), provider.GetService<ILegacyControlPlane>(),

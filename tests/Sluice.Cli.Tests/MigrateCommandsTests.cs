@@ -24,28 +24,6 @@ public sealed class MigrateCommandsTests
     }
 
     [Fact]
-    public void Plan_apply_writes_the_proven_jobspecs_and_nothing_else()
-    {
-        var work = Directory.CreateTempSubdirectory("sluice-apply-").FullName;
-        var annotations = Path.Combine(AppContext.BaseDirectory, "MigrationAnnotations");
-        Directory.CreateDirectory(annotations);
-        File.WriteAllText(Path.Combine(annotations, "samza__samza-test__join__watcher.samza.yaml"),
-            "artifact: {uri: \"hdfs://packages/samza-test-dist.tar.gz\"}\nsinks: []\n");
-        var output = Path.Combine(work, "specs");
-
-        var (exit, table, _) = CliRunner.Run("migrate", "plan", Corpus("samza-configs"), "--annotations", annotations, "--apply", "--out", output,
-            "--json", Path.Combine(work, "plan.json"), "--namespace", "samza-test");
-
-        Assert.Equal(0, exit);
-        Assert.StartsWith("samza__samza-test__join__watcher.samza.properties", table.Split('\n')[1]);
-        var written = Assert.Single(Directory.GetFiles(output));
-        Assert.Equal("watcher.yaml", Path.GetFileName(written));
-        var (validExit, validOutput, _) = CliRunner.Run("validate", written);
-        Assert.Equal(0, validExit);
-        Assert.Contains("valid (samza-test/watcher", validOutput);
-    }
-
-    [Fact]
     public void Import_prints_the_jobspec_and_the_report_and_fails_unless_proven()
     {
         var (exit, output, _) = CliRunner.Run("migrate", "import", Path.Combine(Corpus("flink-configs"), "flink-kubernetes-operator__python-example.yaml"));

@@ -97,7 +97,7 @@ public static class MigrateCommands
                 await using var ownership = OwnershipStore.For(store);
                 await using var deployments = DeploymentStore.For(store);
                 var driver = new SharedFolderLocalDriver(new LocalRuntimeOptions { Folder = parse.GetValue(local) });
-                var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), LegacyFabric, ReferenceData.Load());
+                var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), ReferenceData.Load());
                 var job = parse.GetValue(name)!;
                 var spec = legacy.Import(job).Import.Spec;
                 await deployments.RegisterLegacyAsync($"{spec.Namespace}/{spec.Name}", job, DateTimeOffset.UtcNow, cancellationToken);
@@ -115,9 +115,6 @@ public static class MigrateCommands
         });
         return command;
     }
-
-    /// <summary>The fabric name the folder-based legacy control plane runs its jobs under (the server uses the same).</summary>
-    private const string LegacyFabric = "legacy";
 
     private static Command Plan()
     {

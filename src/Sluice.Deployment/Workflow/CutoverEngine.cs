@@ -257,7 +257,15 @@ public sealed class CutoverEngine(
         if (copy is null && d.Rendered is not null && d.SubmitAttempt > 0 && !await Legacy.IsRunningAsync(LegacyName(record), ct))
         {
             var key = new SubmissionKey(DeploymentEngine.JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt);
-            copy = await driver.SubmitAsync(new SubmitRequest(key, renderer.Load(new RenderedArtifact(d.RenderedFormat!, d.Rendered)), RestoreOf(d)), ct);
+            try
+            {
+                copy = await driver.SubmitAsync(new SubmitRequest(key, renderer.Load(new RenderedArtifact(d.RenderedFormat!, d.Rendered)), RestoreOf(d)), ct);
+            }
+            catch (RuntimeDriverException refused) when (refused is not RuntimeUnavailableException)
+            {
+                // The runtime rejects the submission outright, so it never made a copy under this key either.
+                return $"the runtime refuses submission {key} ({refused.Message}): no Sluice copy exists";
+            }
         }
         if (copy is null)
         {

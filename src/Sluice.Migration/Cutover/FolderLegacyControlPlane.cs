@@ -9,10 +9,11 @@ namespace Sluice.Migration.Cutover;
 
 /// <summary>
 /// A legacy control plane that keeps each job's config in a folder (`&lt;name&gt;.properties` or `&lt;name&gt;.yaml`,
-/// annotations in `annotations/&lt;name&gt;.yaml`) and runs it through a runtime driver as revision 0 of the job.
+/// annotations in `annotations/&lt;name&gt;.yaml`) and runs it through a runtime driver as revision 0 of the job, on the
+/// fabric its config implies (where a cut-over's Sluice copy runs too, so both sides see the same savepoints).
 /// Its running copies are recorded in `.legacy-runs.json`, so a restarted control plane still finds them.
 /// </summary>
-public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver driver, string fabric, ReferenceData reference) : ILegacyControlPlane
+public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver driver, ReferenceData reference) : ILegacyControlPlane
 {
     private const long LegacyRevision = 0;
     private readonly Lock _gate = new();
@@ -36,6 +37,7 @@ public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver drive
     {
         var imported = Import(name);
         var job = new JobRef(imported.Import.Spec.Namespace, imported.Import.Spec.Name);
+        var fabric = imported.Import.Fabric.Name;
         var attempt = Runs().TryGetValue(name, out var previous) ? previous.Attempt + 1 : 1;
         var key = new SubmissionKey(job, LegacyRevision, fabric, attempt);
         var handle = await driver.SubmitAsync(new SubmitRequest(key, Artifact(ConfigPath(name)), restore), cancellationToken);

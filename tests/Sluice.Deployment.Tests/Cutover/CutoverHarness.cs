@@ -67,10 +67,7 @@ internal sealed class CutoverHarness : IAsyncDisposable
         await store.EnsureShardsAsync();
         var ownership = OwnershipStore.For(sluiceStore);
         var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Folder = Path.Combine(folder, ".local"), Faults = faults ?? FaultPlan.None });
-        var reference = ReferenceData.Load();
-        var fabric = Migrator.ImportFile(Path.Combine(folder, Name + ".yaml"), Sluice.Migration.Annotations.AnnotationsLoader.LoadFile(
-            Path.Combine(folder, "annotations", Name + ".yaml")), reference).Import.Fabric.Name;
-        var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), fabric, reference);
+        var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), ReferenceData.Load());
         var harness = new CutoverHarness(folder, store, ownership, driver, legacy, legacy.Import(Name), new WorkflowOptions
         {
             BackoffBase = TimeSpan.FromMilliseconds(1), BackoffMax = TimeSpan.FromMilliseconds(5), ObserveInterval = TimeSpan.FromMilliseconds(5),
