@@ -104,6 +104,12 @@ public sealed class CutoverApiTests : IDisposable
         Assert.Equal((JobOwner.Legacy, "samza__samza-test__join__watcher.samza"), (owner.Owner, owner.LegacyName));
         // A job applied as a plain JobSpec stays Sluice's.
         Assert.False((await server.Services.GetRequiredService<DeploymentStore>().OwnershipAsync("samza-test/other")).Exists);
+
+        // This server has no legacy control plane: a cut-over request over REST is refused, saying so.
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var refused = await http.PostAsync("/v1/legacy-jobs/watcher/cutovers", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("the server has no legacy control plane configured (start it with --legacy DIR)", await refused.Content.ReadAsStringAsync());
     }
 
     private sealed record Result(int ExitCode, string Stdout, string Stderr);
