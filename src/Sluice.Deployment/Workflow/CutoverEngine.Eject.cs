@@ -87,9 +87,15 @@ public sealed partial class CutoverEngine
         {
             return Wait(d, now, options.ObserveInterval);
         }
+        if (d.StepIndex == 1)
+        {
+            // The copy this step started is gone: start it again, a bounded number of times.
+            throw new InvalidOperationException($"the legacy copy is {observed.State} ({observed.NativeState}{(observed.Message is null ? "" : ": " + observed.Message)})");
+        }
         var restore = RestoreOf(d);
         var started = await Legacy.StartAsync(name, restore, ct);
-        return new Outcome(d with { NextAttemptAt = now + options.ObserveInterval }, $"started the legacy copy as {started.RuntimeId}; restore: {Describe(restore)}");
+        return new Outcome(d with { StepIndex = 1, NextAttemptAt = now + options.ObserveInterval },
+            $"started the legacy copy as {started.RuntimeId}; restore: {Describe(restore)}");
     }
 
     /// <summary>Gives ownership back to Sluice, resumes the Sluice copy from the savepoint when it was stopped, sees it running.</summary>
@@ -132,7 +138,9 @@ public sealed partial class CutoverEngine
                     RuntimeJobState.Running => new Outcome(Finished(d, Final(d), now, $"eject rolled back: {d.Error}"),
                         $"the Sluice copy runs again ({observed.NativeState}); the eject is rolled back: {d.Error}"),
                     RuntimeJobState.Starting or RuntimeJobState.NotFound => Wait(d, now, options.ObserveInterval),
-                    _ => throw new InvalidOperationException($"the resumed Sluice copy is {observed.State} ({observed.NativeState})"),
+                    // The resumed copy died: resume it again as a new submission attempt.
+                    _ => new Outcome(d with { StepIndex = 1, SubmitAttempt = d.SubmitAttempt + 1, Attempt = d.Attempt + 1, NextAttemptAt = now + options.Backoff(d.Attempt + 1) },
+                        $"the resumed Sluice copy is {observed.State} ({observed.NativeState}); resuming it again"),
                 };
             }
         }

@@ -125,15 +125,16 @@ public sealed partial class CutoverEngine
             case 0:
             {
                 var record = await store.OwnershipAsync(d.Job, ct);
-                if (!Holds(record, d))
-                {
-                    return new Outcome(Finished(d, Final(d), now, d.Error),
-                        $"not rolled back: {d.Job} is {record.Describe()}, no longer held by this cut-over; left to its holder");
-                }
                 var stopped = await StopSluiceCopyAsync(d, record, ct);
                 if (stopped is null)
                 {
                     return Wait(d, now, options.ObserveInterval);
+                }
+                if (!Holds(record, d))
+                {
+                    // Someone else holds the job now: stop what this cut-over started, touch nothing else.
+                    return new Outcome(Finished(d, Final(d), now, d.Error),
+                        $"{stopped}; not rolled back further: {d.Job} is {record.Describe()}, no longer held by this cut-over; left to its holder");
                 }
                 return new Outcome(d with { StepIndex = 1, Attempt = 0, NextAttemptAt = now }, $"{stopped}; ownership back to legacy at epoch {record.Epoch + 1}",
                     Ownership: new OwnershipChange(d.Job, JobOwner.Migrating, record.Epoch, JobOwner.Legacy, record.Savepoint));
@@ -158,7 +159,9 @@ public sealed partial class CutoverEngine
                     RuntimeJobState.Running => new Outcome(Finished(d, Final(d), now, $"cut-over rolled back: {d.Error}"),
                         $"the legacy copy runs again ({observed.NativeState}); the cut-over is rolled back: {d.Error}"),
                     RuntimeJobState.Starting => Wait(d, now, options.ObserveInterval),
-                    _ => throw new InvalidOperationException($"the resumed legacy copy is {observed.State} ({observed.NativeState})"),
+                    // The resumed copy died: start it again.
+                    _ => new Outcome(d with { StepIndex = 1, Attempt = d.Attempt + 1, NextAttemptAt = now + options.Backoff(d.Attempt + 1) },
+                        $"the resumed legacy copy is {observed.State} ({observed.NativeState}); resuming it again"),
                 };
             }
         }
@@ -170,8 +173,8 @@ public sealed partial class CutoverEngine
         var driver = drivers.For(d.Fabric);
         var copy = d.RuntimeId is null ? null : SluiceCopy(d, driver);
         // A submit that failed may still have made the copy: the same key finds it again (submits are idempotent).
-        // Only while the legacy copy is stopped, so finding it never makes a second running copy.
-        if (copy is null && d.Rendered is not null && d.SubmitAttempt > 0 && !await Legacy.IsRunningAsync(LegacyName(record), ct))
+        // Only while this cut-over holds the job and the legacy copy is stopped, so finding it never makes a second copy.
+        if (copy is null && d.Rendered is not null && Holds(record, d) && !await Legacy.IsRunningAsync(LegacyName(record), ct))
         {
             var key = new SubmissionKey(DeploymentEngine.JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt);
             try

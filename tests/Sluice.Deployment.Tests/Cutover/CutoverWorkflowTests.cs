@@ -282,4 +282,48 @@ public sealed class CutoverWorkflowTests
         Assert.Contains("shop/orders-enricher is owned by sluice (epoch 3)", refused.Message);
         Assert.Single(world.Active());
     }
+
+    [Theory]
+    [InlineData(DeploymentState.Submitting)]
+    [InlineData(DeploymentState.Observing)]
+    public async Task A_cut_over_whose_claim_was_taken_over_starts_nothing_more_and_stops_what_it_started(DeploymentState takenIn)
+    {
+        await using var world = await CutoverHarness.StartAsync("sqlite");
+        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        await world.DriveAsync(migrate.Id, until: d => d.State == takenIn);
+        // Someone else (an operator, a second cut-over) takes the record over: this cut-over's hold is gone.
+        var held = await world.Ownership.GetAsync(CutoverHarness.Job);
+        await world.Ownership.ChangeAsync(new OwnershipChange(CutoverHarness.Job, JobOwner.Migrating, held.Epoch, JobOwner.Migrating, held.Savepoint, 999),
+            DateTimeOffset.UtcNow);
+
+        var done = await world.DriveAsync(migrate.Id);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.Contains("no longer holds it", done.Error);
+        Assert.Contains((await world.EventsAsync(migrate.Id)), e => e.Contains("left to its holder"));
+        // The legacy copy was stopped before the takeover and this cut-over may not resume it; its Sluice copy is stopped.
+        Assert.Empty(world.Active());
+        Assert.Equal((JobOwner.Migrating, 999L), ((await world.Ownership.GetAsync(CutoverHarness.Job)).Owner, (await world.Ownership.GetAsync(CutoverHarness.Job)).DeploymentId));
+    }
+
+    [Fact]
+    public async Task After_the_hand_over_an_eject_whose_legacy_copy_will_not_start_fails_leaving_the_job_to_the_legacy_side()
+    {
+        // Submit 1 started the legacy copy, 2 the migrated Sluice copy; 3 to 5 are the eject's legacy starts.
+        var faults = new FaultPlan { Crashes = [.. Enumerable.Range(3, 3).Select(n => new CrashPoint("submit", n, CrashTiming.BeforeEffect))] };
+        await using var world = await CutoverHarness.StartAsync("sqlite", faults);
+        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
+
+        var done = await world.DriveAsync((await world.Commands.EjectAsync(CutoverHarness.Name, null, "tester")).Id);
+
+        Assert.Equal(DeploymentState.Failed, done.State);
+        Assert.StartsWith("ejected, but the legacy copy did not start: injected crash before the effect of 'submit'", done.Error);
+        Assert.DoesNotContain(DeploymentState.Reverting, world.States);
+        Assert.Empty(world.Active());
+        Assert.Equal(JobOwner.Legacy, (await world.Ownership.GetAsync(CutoverHarness.Job)).Owner);
+        // The legacy side owns the job and can start it itself, from the eject's savepoint.
+        var started = await world.Legacy.StartAsync(CutoverHarness.Name, RestorePlan.FromSavepoint(done.RestorePath!));
+        await world.Driver.WaitUntilRunningAsync(started, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(2));
+        Assert.Equal(done.RestorePath, Assert.Single(world.Active()).RestoredFrom);
+    }
 }
