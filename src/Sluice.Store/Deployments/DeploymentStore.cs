@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Npgsql;
+using Sluice.Store.Ownership;
 
 namespace Sluice.Store.Deployments;
 
@@ -9,7 +10,7 @@ namespace Sluice.Store.Deployments;
 /// state machine goes through <see cref="TransitionAsync"/>, whose guarding UPDATE carries the shard lease's epoch in
 /// its WHERE clause, so a worker that lost its lease can never overwrite the new owner's work.
 /// </summary>
-public sealed class DeploymentStore : IAsyncDisposable
+public sealed partial class DeploymentStore : IAsyncDisposable
 {
     public const string NotifyChannel = "sluice_deployments";
     private const int MaxWriteAttempts = 8;
@@ -425,6 +426,10 @@ public sealed class DeploymentStore : IAsyncDisposable
     /// </summary>
     public Task<DeploymentRecord> TransitionAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
         DateTimeOffset now, ResourceWrite? resource = null, NewDeployment? followUp = null, CancellationToken ct = default) =>
+        TransitionCoreAsync(fence, current, next, detail, now, resource, followUp, null, ct);
+
+    private Task<DeploymentRecord> TransitionCoreAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
+        DateTimeOffset now, ResourceWrite? resource, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct) =>
         WriteAsync(async (connection, transaction) =>
         {
             var terminal = next.State.IsTerminal();
@@ -466,6 +471,10 @@ public sealed class DeploymentStore : IAsyncDisposable
                         $"(now epoch {lease?.Epoch} held by '{lease?.Owner}')");
                 }
                 throw new DeploymentChangedException(current.Id, current.Version);
+            }
+            if (ownership is not null)
+            {
+                await OwnershipSql.ApplyAsync(connection, transaction, _sql.Kind, ownership, now, ct);
             }
             if (detail is not null)
             {
