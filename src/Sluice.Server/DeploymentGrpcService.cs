@@ -21,12 +21,15 @@ public sealed class DeploymentGrpcService(DeploymentCommands commands, CutoverCo
         var created = request.Action switch
         {
             DeploymentAction.Deploy => await commands.DeployAsync(job, fabric, actor, request.AutoRollback, ct),
-            DeploymentAction.Suspend => await commands.SuspendAsync(job, fabric, actor, ct),
-            DeploymentAction.Resume => await commands.ResumeAsync(job, fabric, actor, ct),
-            DeploymentAction.Delete => await commands.DeleteAsync(job, fabric, actor, ct),
             DeploymentAction.Rollback => await commands.RollbackAsync(job, fabric, actor, ct),
-            _ => throw new DeploymentRequestException(DeploymentRequestError.Invalid,
-                "action: expected deploy, suspend, resume, delete or rollback"),
+            // These change the job's desired state: only the metadata service records them, with the audit row and the
+            // deployments in one transaction, so what runs never drifts from what is desired.
+            DeploymentAction.Suspend or DeploymentAction.Resume or DeploymentAction.Delete => throw new DeploymentRequestException(
+                DeploymentRequestError.Invalid,
+                $"action: {request.Action.ToString().ToLowerInvariant()} changes the job's desired state; call MetadataService " +
+                $"{request.Action}Job (POST /v1/namespaces/{{namespace}}/jobs/{{name}}:{request.Action.ToString().ToLowerInvariant()}, " +
+                "or DELETE /v1/namespaces/{namespace}/jobs/{name})"),
+            _ => throw new DeploymentRequestException(DeploymentRequestError.Invalid, "action: expected deploy or rollback"),
         };
         return new RequestDeploymentResponse { Deployments = { created.Select(ToMessage) } };
     }

@@ -86,6 +86,86 @@ public sealed class JobStateDeploymentTests : IAsyncLifetime
         Assert.Empty(again.DeploymentIds);
     }
 
+    [Fact]
+    public async Task The_cli_rollout_commands_change_the_desired_state_audit_it_and_watch_the_deployment_that_carries_it_out()
+    {
+        const string name = "state-cli";
+        await metadata.ApplyJobAsync(Apply(Specs.Job(name, writes: "state-cli-out")));
+        var deploy = Assert.Single((await deployments.RequestDeploymentAsync(new RequestDeploymentRequest
+        {
+            Namespace = "growth", Name = name, Action = DeploymentAction.Deploy, Fabric = Fabric,
+        })).Deployments);
+        Assert.Equal("succeeded", (await FinishedAsync(deploy.Id)).State);
+
+        foreach (var (command, kind, desired, audited) in new[]
+                 {
+                     ("suspend", "suspend", DesiredState.Suspended, AuditAction.JobSuspend),
+                     ("resume", "resume", DesiredState.Running, AuditAction.JobResume),
+                     ("delete", "delete", DesiredState.Deleted, AuditAction.JobDelete),
+                 })
+        {
+            var result = await CliProcess.RunAsync(server!, "rollout", command, "growth/" + name, "--watch", "--reason", "cli " + command);
+
+            Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+            Assert.Contains($"growth/{name}: desired state {desired.ToString().ToLowerInvariant()}", result.Stdout);
+            Assert.Contains($"{kind} of growth/{name} revision 1 on {Fabric}", result.Stdout);
+            Assert.Contains("succeeded", result.Stdout);
+            // The desired state and the newest deployment agree, and the change left its audit row.
+            var job = await metadata.GetJobAsync(new GetJobRequest { Namespace = "growth", Name = name, IncludeDeleted = true });
+            Assert.Equal(desired, job.DesiredState);
+            var newest = (await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = "growth", Name = name, Limit = 1 })).Deployments[0];
+            Assert.Equal((kind, "succeeded"), (newest.Kind, newest.State));
+            var audit = await metadata.ListAuditEventsAsync(new ListAuditEventsRequest { Namespace = "growth", Name = name, Action = audited });
+            Assert.Equal("cli " + command, Assert.Single(audit.Events).Reason);
+        }
+        var history = await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = "growth", Name = name, Limit = 10 });
+        Assert.Equal(["delete", "resume", "suspend", "create"], history.Deployments.Select(d => d.Kind));
+    }
+
+    [Fact]
+    public async Task The_cli_refuses_a_per_fabric_suspend_and_changes_nothing()
+    {
+        const string name = "state-cli-fabric";
+        await metadata.ApplyJobAsync(Apply(Specs.Job(name, writes: "state-cli-fabric-out")));
+        var deploy = Assert.Single((await deployments.RequestDeploymentAsync(new RequestDeploymentRequest
+        {
+            Namespace = "growth", Name = name, Action = DeploymentAction.Deploy, Fabric = Fabric,
+        })).Deployments);
+        Assert.Equal("succeeded", (await FinishedAsync(deploy.Id)).State);
+
+        var result = await CliProcess.RunAsync(server!, "rollout", "suspend", "growth/" + name, "--fabric", Fabric);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--fabric: suspend changes the desired state", result.Stderr);
+        Assert.Equal(DesiredState.Running, (await metadata.GetJobAsync(new GetJobRequest { Namespace = "growth", Name = name })).DesiredState);
+        Assert.Equal(["create"], (await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = "growth", Name = name, Limit = 10 }))
+            .Deployments.Select(d => d.Kind));
+    }
+
+    [Theory]
+    [InlineData(DeploymentAction.Suspend)]
+    [InlineData(DeploymentAction.Resume)]
+    [InlineData(DeploymentAction.Delete)]
+    public async Task The_deployment_api_refuses_desired_state_changes_and_names_the_metadata_call(DeploymentAction action)
+    {
+        var name = "state-api-" + action.ToString().ToLowerInvariant();
+        await metadata.ApplyJobAsync(Apply(Specs.Job(name, writes: name + "-out")));
+        var deploy = Assert.Single((await deployments.RequestDeploymentAsync(new RequestDeploymentRequest
+        {
+            Namespace = "growth", Name = name, Action = DeploymentAction.Deploy, Fabric = Fabric,
+        })).Deployments);
+        Assert.Equal("succeeded", (await FinishedAsync(deploy.Id)).State);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => deployments.RequestDeploymentAsync(new RequestDeploymentRequest
+        {
+            Namespace = "growth", Name = name, Action = action, Fabric = Fabric,
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains($"action: {action.ToString().ToLowerInvariant()} changes the job's desired state; call MetadataService {action}Job", refused.Status.Detail);
+        Assert.Single((await deployments.ListDeploymentsAsync(new ListDeploymentsRequest { Namespace = "growth", Name = name, Limit = 10 })).Deployments);
+    }
+
     private async Task<Sluice.Spec.V1.Deployment> FinishedAsync(long id)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

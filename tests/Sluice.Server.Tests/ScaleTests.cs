@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grpc.Core;
 using Sluice.Spec.V1;
 
@@ -126,17 +125,5 @@ public sealed class ScaleTests : IAsyncLifetime
         }
     }
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> SluiceAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sluice.dll"));
-        foreach (var arg in args.Concat(["--server", server.Server.ApiAddress.ToString()])) start.ArgumentList.Add(arg);
-        start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> SluiceAsync(params string[] args) => CliProcess.RunAsync(server, args);
 }

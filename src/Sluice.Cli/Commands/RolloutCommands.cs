@@ -21,9 +21,12 @@ public static class RolloutCommands
         {
             Status(),
             History(),
-            Request("suspend", "Savepoint (per upgrade policy) and stop the job's runs", DeploymentAction.Suspend),
-            Request("resume", "Start the suspended revision again, restoring its state", DeploymentAction.Resume),
-            Request("delete", "Stop the job's runs (savepoint first when stateful) and release its resources", DeploymentAction.Delete),
+            ChangeState("suspend", "Set the job's desired state to suspended: savepoint (per upgrade policy) and stop it on every fabric",
+                (client, request, options) => client.SuspendJobAsync(request, options)),
+            ChangeState("resume", "Set the job's desired state to running: start it again on every fabric, restoring its state",
+                (client, request, options) => client.ResumeJobAsync(request, options)),
+            ChangeState("delete", "Delete the job: stop it on every fabric (savepoint first when stateful) and release its resources",
+                (client, request, options) => client.DeleteJobAsync(request, options)),
             Request("rollback", "Deploy the last revision that reached running", DeploymentAction.Rollback),
             Cancel(),
             Scale(),
@@ -157,21 +160,7 @@ public static class RolloutCommands
                     Console.Out.WriteLine($"{ns}/{name} was never deployed: ./sluice deploy {ns}/{name} rolls the new revision out");
                     return 0;
                 }
-                var deployments = new DeploymentService.DeploymentServiceClient(channel);
-                var started = new List<Spec.V1.Deployment>();
-                foreach (var id in answer.DeploymentIds)
-                {
-                    var d = await deployments.GetDeploymentAsync(new GetDeploymentRequest { Id = id }, ClientCall.Options(cancellation));
-                    Console.Out.WriteLine($"deployment {d.Id}: {d.Kind} of {d.Job} revision {d.Revision} on {d.Fabric}: {d.State}");
-                    started.Add(d);
-                }
-                if (!parse.GetValue(watch)) return 0;
-                var failed = 0;
-                foreach (var d in started)
-                {
-                    if (!await WatchAsync(deployments, d, cancellation)) failed++;
-                }
-                return failed == 0 ? 0 : 1;
+                return await ShowStartedAsync(channel, answer.DeploymentIds, parse.GetValue(watch), cancellation);
             }
             catch (RpcException error)
             {
@@ -179,6 +168,78 @@ public static class RolloutCommands
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// `rollout suspend|resume|delete NAME`: the metadata service's desired-state change, which records the audit row
+    /// and the Suspend/Resume/Delete deployment on every fabric the job was submitted to in one transaction. The
+    /// desired state is one per job, so a per-fabric change is refused (see docs/deployment-workflow.md).
+    /// </summary>
+    private static Command ChangeState(string name, string description,
+        Func<MetadataService.MetadataServiceClient, ChangeJobStateRequest, CallOptions, AsyncUnaryCall<ChangeJobStateResponse>> change)
+    {
+        var job = JobNames.NameArgument();
+        var fabric = new Option<string?>("--fabric") { Description = "Refused: the desired state is one for all fabrics of the job" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Follow each deployment until it finishes; exit non-zero if one fails" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the audit log" };
+        var command = new Command(name, description) { job, JobNames.NamespaceOption, fabric, watch, reason };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var (ns, jobName) = JobNames.Resolve(parse, job);
+            if (parse.GetValue(fabric) is { } one)
+            {
+                Console.Error.WriteLine($"--fabric: {name} changes the desired state of {ns}/{jobName}, which is one for all its fabrics, so it cannot " +
+                                        $"apply to '{one}' alone (stopping a job on one fabric only is not supported); leave out --fabric");
+                return 2;
+            }
+            using var channel = ServerConnection.Open(parse);
+            try
+            {
+                var request = new ChangeJobStateRequest
+                {
+                    Namespace = ns, Name = jobName, Reason = parse.GetValue(reason) ?? "", RequestId = Guid.NewGuid().ToString("N"),
+                };
+                var answer = await change(new MetadataService.MetadataServiceClient(channel), request, ClientCall.Options(cancellation, request.RequestId));
+                var desired = answer.Job.DesiredState.ToString().ToLowerInvariant();
+                if (!answer.Changed)
+                {
+                    Console.Out.WriteLine($"{ns}/{jobName} is already {desired}; nothing to do");
+                    return 0;
+                }
+                Console.Out.WriteLine($"{ns}/{jobName}: desired state {desired}");
+                if (answer.DeploymentIds.Count == 0)
+                {
+                    Console.Out.WriteLine($"{ns}/{jobName} was never deployed: no deployment to run");
+                    return 0;
+                }
+                return await ShowStartedAsync(channel, answer.DeploymentIds, parse.GetValue(watch), cancellation);
+            }
+            catch (RpcException error)
+            {
+                return RpcErrorReport.Print(error);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Prints the deployments a metadata command started and, with --watch, follows each; non-zero when one fails.</summary>
+    private static async Task<int> ShowStartedAsync(Grpc.Net.Client.GrpcChannel channel, IEnumerable<long> ids, bool watch, CancellationToken cancellation)
+    {
+        var deployments = new DeploymentService.DeploymentServiceClient(channel);
+        var started = new List<Spec.V1.Deployment>();
+        foreach (var id in ids)
+        {
+            var d = await deployments.GetDeploymentAsync(new GetDeploymentRequest { Id = id }, ClientCall.Options(cancellation));
+            Console.Out.WriteLine($"deployment {d.Id}: {d.Kind} of {d.Job} revision {d.Revision} on {d.Fabric}: {d.State}");
+            started.Add(d);
+        }
+        if (!watch) return 0;
+        var failed = 0;
+        foreach (var d in started)
+        {
+            if (!await WatchAsync(deployments, d, cancellation)) failed++;
+        }
+        return failed == 0 ? 0 : 1;
     }
 
     private static Command Cancel()

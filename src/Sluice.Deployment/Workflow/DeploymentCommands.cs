@@ -17,7 +17,8 @@ public enum DeploymentRequestError
 
 /// <summary>
 /// The deployment commands users call: each records deployments (one per fabric) and returns at once; workers do
-/// the rest. At most one deployment per (job, fabric) is active (the database enforces it); a request made while
+/// the rest. Suspend, resume and delete are not here: they change the job's desired state, so only the metadata
+/// service records them (desired state, audit row and deployments in one transaction). At most one deployment per (job, fabric) is active (the database enforces it); a request made while
 /// one is active is queued behind it and runs when it finishes, first come first served. A queued request can be
 /// cancelled like an active one.
 /// </summary>
@@ -51,17 +52,6 @@ public sealed class DeploymentCommands(DeploymentStore store, IJobSpecSource spe
         return created;
     }
 
-    public Task<IReadOnlyList<DeploymentRecord>> SuspendAsync(string job, string? fabric, string actor, CancellationToken ct = default) =>
-        ChangeRunningAsync(job, fabric, DeploymentKind.Suspend, actor, ct);
-
-    /// <summary>Resumes the revision that was last submitted on each fabric, restoring its state per the upgrade policy.</summary>
-    public Task<IReadOnlyList<DeploymentRecord>> ResumeAsync(string job, string? fabric, string actor, CancellationToken ct = default) =>
-        ChangeRunningAsync(job, fabric, DeploymentKind.Resume, actor, ct);
-
-    /// <summary>Stops the job (taking a savepoint first when its upgrade policy keeps state) and releases its resources.</summary>
-    public Task<IReadOnlyList<DeploymentRecord>> DeleteAsync(string job, string? fabric, string actor, CancellationToken ct = default) =>
-        ChangeRunningAsync(job, fabric, DeploymentKind.Delete, actor, ct);
-
     /// <summary>Deploys the newest revision that reached running before the one deployed last.</summary>
     public async Task<IReadOnlyList<DeploymentRecord>> RollbackAsync(string job, string? fabric, string actor, CancellationToken ct = default)
     {
@@ -87,19 +77,6 @@ public sealed class DeploymentCommands(DeploymentStore store, IJobSpecSource spe
                 $"deployment {deploymentId} already finished ({deployment.State.ToKebab()})");
         }
         return (await store.GetAsync(deploymentId, ct))!;
-    }
-
-    private async Task<IReadOnlyList<DeploymentRecord>> ChangeRunningAsync(string job, string? fabric, DeploymentKind kind, string actor,
-        CancellationToken ct)
-    {
-        await HeadAsync(job, ct);
-        var created = new List<DeploymentRecord>();
-        foreach (var target in await DeployedFabricsAsync(job, fabric, ct))
-        {
-            var last = (await store.FindLastSubmissionAsync(job, target, 0, ct))!;
-            created.Add(await store.CreateAsync(new NewDeployment(job, last.Revision, target, kind, actor), _time.GetUtcNow(), ct));
-        }
-        return created;
     }
 
     private async Task<IReadOnlyList<string>> DeployedFabricsAsync(string job, string? fabric, CancellationToken ct)

@@ -258,17 +258,17 @@ public sealed class DeploymentEngineTests
         await using var h = await WorkflowHarness.StartAsync("sqlite");
         var job = h.Apply(Stateful);
         await h.DeployAndDriveAsync(job);
-        var suspend = await h.DriveAsync(Assert.Single(await h.Commands.SuspendAsync(job, null, "ops")).Id);
+        var suspend = await h.DriveAsync((await h.RequestAsync(job, DeploymentKind.Suspend)).Id);
         Assert.Equal(DeploymentState.Succeeded, suspend.State);
         Assert.Empty(h.Driver.ActiveRuns(WorkflowHarness.Fabric));
         var savepoint = Assert.Single(await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric), r => r.Kind == ResourceKind.Savepoint);
 
-        var resume = await h.DriveAsync(Assert.Single(await h.Commands.ResumeAsync(job, null, "ops")).Id);
+        var resume = await h.DriveAsync((await h.RequestAsync(job, DeploymentKind.Resume)).Id);
         Assert.Equal(DeploymentState.Succeeded, resume.State);
         var resumed = h.Driver.Runs(WorkflowHarness.Fabric)[^1];
         Assert.Equal((RestoreMode.Savepoint, savepoint.ExternalId), (resumed.RestoreMode, resumed.RestoredFrom));
 
-        var delete = await h.DriveAsync(Assert.Single(await h.Commands.DeleteAsync(job, null, "ops")).Id);
+        var delete = await h.DriveAsync((await h.RequestAsync(job, DeploymentKind.Delete)).Id);
         Assert.Equal(DeploymentState.Succeeded, delete.State);
         Assert.Empty(h.Driver.ActiveRuns(WorkflowHarness.Fabric));
         var resources = await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric);

@@ -34,7 +34,7 @@ public sealed class DeploymentWorkerTests
 
         await a.StopAsync(CancellationToken.None);
         await WaitUntilAsync(() => b.Leases.Count == h.Store.ShardCount);
-        foreach (var job in jobs) await h.Commands.SuspendAsync(job, null, "tester");
+        foreach (var job in jobs) await h.RequestAsync(job, DeploymentKind.Suspend);
         await WaitUntilAsync(() => h.Store.CountAsync().Result.Unfinished == 0);
         await b.StopAsync(CancellationToken.None);
 

@@ -105,7 +105,7 @@ public sealed class LocalProvisioningTests : IDisposable
         var job = h.Apply(Stateful);
         await h.DeployAndDriveAsync(job);
 
-        var delete = await h.DriveAsync(Assert.Single(await h.Commands.DeleteAsync(job, null, "ops")).Id);
+        var delete = await h.DriveAsync((await h.RequestAsync(job, DeploymentKind.Delete)).Id);
 
         Assert.Equal(DeploymentState.Succeeded, delete.State);
         Assert.False(File.Exists(DashboardFile));

@@ -102,6 +102,16 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     }
 
     /// <summary>Whether the provider of the resource's kind still has it.</summary>
+    /// <summary>
+    /// Records a Suspend/Resume/Delete deployment of the revision last submitted on the fabric, as the metadata
+    /// service's desired-state change does in its transaction.
+    /// </summary>
+    public async Task<DeploymentRecord> RequestAsync(string job, DeploymentKind kind, string fabric = Fabric)
+    {
+        var last = await Store.FindLastSubmissionAsync(job, fabric, 0) ?? throw new InvalidOperationException($"{job} was never submitted to {fabric}");
+        return await Store.CreateAsync(new NewDeployment(job, last.Revision, fabric, kind, "ops"), DateTimeOffset.UtcNow);
+    }
+
     public async Task<bool> ExistsAsync(ResourceRecord resource) =>
         (await Providers.Single(p => p.Kind == resource.Kind).ObserveAsync(resource.ExternalId)).Exists;
 
