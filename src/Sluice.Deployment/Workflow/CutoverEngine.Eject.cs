@@ -95,7 +95,7 @@ public sealed partial class CutoverEngine
         var restore = RestoreOf(d);
         var started = await Legacy.StartAsync(name, restore, ct);
         return new Outcome(d with { StepIndex = 1, NextAttemptAt = now + options.ObserveInterval },
-            $"started the legacy copy as {started.RuntimeId}; restore: {Describe(restore)}");
+            $"started the legacy copy as {started.RuntimeId}; restore: {await DescribeAsync(d, restore, ct)}");
     }
 
     /// <summary>Gives ownership back to Sluice, resumes the Sluice copy from the savepoint when it was stopped, sees it running.</summary>
@@ -128,7 +128,7 @@ public sealed partial class CutoverEngine
                 var resumed = await driver.SubmitAsync(
                     new SubmitRequest(key, renderer.Load(new RenderedArtifact(previous.RenderedFormat!, previous.Rendered!)), restore), ct);
                 return new Outcome(d with { StepIndex = 2, Attempt = 0, NextAttemptAt = now, Driver = resumed.Driver, RuntimeId = resumed.RuntimeId },
-                    $"resumed the Sluice copy as {resumed.RuntimeId} ({key}); restore: {Describe(restore)}");
+                    $"resumed the Sluice copy as {resumed.RuntimeId} ({key}); restore: {await DescribeAsync(d, restore, ct)}");
             }
             default:
             {

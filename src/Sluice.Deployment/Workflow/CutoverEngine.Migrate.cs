@@ -36,7 +36,7 @@ public sealed partial class CutoverEngine
         };
         return new Outcome(next,
             location is null
-                ? "the legacy copy is a Samza job: no savepoint; it restores from its changelogs and last checkpoint"
+                ? "the legacy copy is a Samza job: no savepoint; its stores restore from their changelog topics and its inputs from the last checkpoint"
                 : $"savepoint {savepointId} of the legacy copy at {location}",
             location is null ? null : new ResourceWrite(ResourceKind.Savepoint, savepointId, location, ResourceStatus.Provisioned, 0),
             new OwnershipChange(d.Job, JobOwner.Migrating, held.Epoch, JobOwner.Migrating, location, d.Id));
@@ -94,7 +94,7 @@ public sealed partial class CutoverEngine
         var restore = RestoreOf(d);
         var handle = await driver.SubmitAsync(new SubmitRequest(key, renderer.Load(new RenderedArtifact(d.RenderedFormat!, d.Rendered!)), restore), ct);
         return new Outcome(Advanced(d, DeploymentState.Observing, now) with { Driver = handle.Driver, RuntimeId = handle.RuntimeId },
-            $"submitted {key} as {handle.RuntimeId}; restore: {Describe(restore)}");
+            $"submitted {key} as {handle.RuntimeId}; restore: {await DescribeAsync(d, restore, ct)}");
     }
 
     private async Task<Outcome> ObserveSluiceAndFlipAsync(DeploymentRecord d, DateTimeOffset now, CancellationToken ct)
@@ -147,7 +147,7 @@ public sealed partial class CutoverEngine
                 var restore = RestoreOf(d);
                 var resumed = await Legacy.StartAsync(name, restore, ct);
                 return new Outcome(d with { StepIndex = 2, Attempt = 0, NextAttemptAt = now },
-                    $"resumed the legacy copy as {resumed.RuntimeId}; restore: {Describe(restore)}");
+                    $"resumed the legacy copy as {resumed.RuntimeId}; restore: {await DescribeAsync(d, restore, ct)}");
             }
             default:
             {

@@ -164,8 +164,12 @@ public sealed partial class CutoverEngine(
 
     private static RestorePlan RestoreOf(DeploymentRecord d) => d.RestorePath is { } savepoint ? RestorePlan.FromSavepoint(savepoint) : RestorePlan.LastState;
 
-    private static string Describe(RestorePlan restore) =>
-        restore.SavepointPath is { } path ? $"savepoint {path}" : "last state (changelogs and the last checkpoint)";
+    /// <summary>The restore path as the events show it; what "last state" means depends on the runtime.</summary>
+    private async Task<string> DescribeAsync(DeploymentRecord d, RestorePlan restore, CancellationToken ct) => restore.SavepointPath is { } path
+        ? $"savepoint {path}"
+        : (await SpecAsync(d, ct)).Runtime == Spec.V1.Runtime.Samza
+            ? "last state (Samza has no savepoints: the stores restore from their changelog topics, the inputs resume from the last checkpointed offsets)"
+            : "last state (the latest retained checkpoint)";
 
     private static RuntimeJobHandle SluiceCopy(DeploymentRecord d, IRuntimeDriver driver) =>
         new(d.Driver ?? driver.Name, new SubmissionKey(DeploymentEngine.JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt),

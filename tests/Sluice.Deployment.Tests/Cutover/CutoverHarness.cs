@@ -8,6 +8,7 @@ using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Faults;
 using Sluice.Runtimes.Flink;
+using Sluice.Runtimes.Samza;
 using Sluice.Spec.V1;
 using Sluice.Store;
 using Sluice.Store.Deployments;
@@ -16,21 +17,21 @@ using Sluice.Store.Ownership;
 namespace Sluice.Deployment.Tests.Cutover;
 
 /// <summary>
-/// A legacy Flink job (a FlinkDeployment that imports proven with its annotations) running under the folder-based legacy
-/// control plane, and the deployment workflow over a real database, both on one Local driver. <see cref="DriveAsync"/>
+/// A legacy job running under the folder-based legacy control plane — a stateful Flink job (a FlinkDeployment) or a
+/// stateful Samza job (job properties with a changelogged store), each importing proven with its annotations — and the deployment workflow over a real database, both on one Local driver. <see cref="DriveAsync"/>
 /// plays a worker step by step and checks the driver's record of running copies after every step: never two.
 /// </summary>
 internal sealed class CutoverHarness : IAsyncDisposable
 {
-    public const string Name = "orders-enricher";
-    public const string Job = "shop/orders-enricher";
     private const string Worker = "worker-a";
 
     private readonly Dictionary<(string Owner, int Shard), ShardFence> _fences = [];
 
-    private CutoverHarness(string folder, DeploymentStore store, OwnershipStore ownership, LocalRuntimeDriver driver, FolderLegacyControlPlane legacy,
+    private CutoverHarness(string name, string folder, DeploymentStore store, OwnershipStore ownership, LocalRuntimeDriver driver, FolderLegacyControlPlane legacy,
         MigrationResult imported, WorkflowOptions options)
     {
+        Name = name;
+        Job = $"shop/{name}";
         Folder = folder;
         Store = store;
         Ownership = ownership;
@@ -43,6 +44,9 @@ internal sealed class CutoverHarness : IAsyncDisposable
         Deployments = new DeploymentCommands(store, Specs);
     }
 
+    /// <summary>The job's name under the legacy control plane, and its Sluice key (namespace/name).</summary>
+    public string Name { get; }
+    public string Job { get; }
     public string Folder { get; }
     public DeploymentStore Store { get; }
     public OwnershipStore Ownership { get; }
@@ -58,10 +62,11 @@ internal sealed class CutoverHarness : IAsyncDisposable
     /// <summary>Every state a driven deployment passed through, in order.</summary>
     public List<DeploymentState> States { get; } = [];
 
-    public static async Task<CutoverHarness> StartAsync(string dialect, FaultPlan? faults = null)
+    public static async Task<CutoverHarness> StartAsync(string dialect, FaultPlan? faults = null, Runtime runtime = Runtime.Flink)
     {
         var folder = Directory.CreateTempSubdirectory("sluice-cutover-").FullName;
-        WriteLegacyJob(folder);
+        var name = runtime == Runtime.Samza ? WriteLegacySamzaJob(folder) : WriteLegacyFlinkJob(folder);
+        var job = $"shop/{name}";
         var sluiceStore = StoreFactory.Open(await TestDatabase.CreateAsync(dialect));
         await sluiceStore.MigrateAsync();
         var store = DeploymentStore.For(sluiceStore, shardCount: 4);
@@ -69,14 +74,14 @@ internal sealed class CutoverHarness : IAsyncDisposable
         var ownership = OwnershipStore.For(sluiceStore);
         var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Folder = Path.Combine(folder, ".local"), Faults = faults ?? FaultPlan.None });
         var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), ReferenceData.Load());
-        var harness = new CutoverHarness(folder, store, ownership, driver, legacy, legacy.Import(Name), new WorkflowOptions
+        var harness = new CutoverHarness(name, folder, store, ownership, driver, legacy, legacy.Import(name), new WorkflowOptions
         {
             BackoffBase = TimeSpan.FromMilliseconds(1), BackoffMax = TimeSpan.FromMilliseconds(5), ObserveInterval = TimeSpan.FromMilliseconds(5),
             QueuedRecheck = TimeSpan.FromMilliseconds(5), MaxAttempts = 3, ReadinessTimeout = TimeSpan.FromSeconds(10),
         });
         // The legacy control plane runs the job before any cut-over: it is the migrator's, so legacy-owned.
-        await store.RegisterLegacyAsync(Job, Name, DateTimeOffset.UtcNow);
-        var handle = await legacy.StartAsync(Name, RestorePlan.Stateless);
+        await store.RegisterLegacyAsync(job, name, DateTimeOffset.UtcNow);
+        var handle = await legacy.StartAsync(name, RestorePlan.Stateless);
         await driver.WaitUntilRunningAsync(handle, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(2));
         return harness;
     }
@@ -127,8 +132,9 @@ internal sealed class CutoverHarness : IAsyncDisposable
         await Store.DisposeAsync();
     }
 
-    private static void WriteLegacyJob(string folder)
+    private static string WriteLegacyFlinkJob(string folder)
     {
+        const string Name = "orders-enricher";
         var spec = new JobSpec
         {
             Name = Name, Namespace = "shop", Runtime = Runtime.Flink,
@@ -153,6 +159,45 @@ internal sealed class CutoverHarness : IAsyncDisposable
             sources: [{cluster: orders, name: orders}]
             sinks: [{cluster: orders, name: orders-enriched}]
             """);
+        return Name;
+    }
+
+    /// <summary>
+    /// A stateful Samza job as its legacy control plane runs it: properties with a RocksDB store whose changelog is a
+    /// Kafka topic (Samza has no savepoints: its state comes back from the changelog and the last checkpoint).
+    /// </summary>
+    private static string WriteLegacySamzaJob(string folder)
+    {
+        const string Name = "orders-sessionizer";
+        var spec = new JobSpec
+        {
+            Name = Name, Namespace = "shop", Runtime = Runtime.Samza,
+            Artifact = new Artifact { Jar = new JarArtifact { Uri = "hdfs://packages/orders-sessionizer-dist.tar.gz", EntryClass = "com.shop.SessionizerTask", EntryKind = EntryKind.Task } },
+            Sources = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders", Format = "json" } },
+            Sinks = { new Dataset { System = "kafka", Cluster = "orders", Name = "order-sessions", Format = "json" } },
+            State = new State
+            {
+                Stateful = true,
+                Stores = { new StateStore { Name = "sessions", Kind = StoreKind.Rocksdb, Changelog = true, KeyFormat = "string", ValueFormat = "json" } },
+            },
+            Upgrade = new UpgradePolicy { Mode = UpgradeMode.LastState },
+            Resources = new Resources { Parallelism = 2, Task = new ComputeSize { Cpu = 1, Memory = "2Gi" } },
+        };
+        var fabric = new Fabric
+        {
+            Name = "yarn", Samza = new SamzaFabric { SystemKafkaCluster = "orders" },
+            DefaultResources = new Resources { Coordinator = new ComputeSize { Cpu = 1, Memory = "1Gi" } },
+        };
+        var platform = new PlatformConfig { KafkaClusters = { new KafkaCluster { Name = "orders", BootstrapServers = "k1:9092" } }, Fabrics = { fabric } };
+        File.WriteAllText(Path.Combine(folder, $"{Name}.properties"),
+            SamzaPropertiesWriter.Write(SamzaJobCompiler.Compile(spec, platform, fabric), $"{Name}: run by the legacy control plane"));
+        Directory.CreateDirectory(Path.Combine(folder, "annotations"));
+        File.WriteAllText(Path.Combine(folder, "annotations", $"{Name}.yaml"), """
+            namespace: shop
+            systems: {orders: {bootstrapServers: "k1:9092"}}
+            sinks: [{cluster: orders, name: order-sessions, format: json}]
+            """);
+        return Name;
     }
 
     private sealed class SpecWriter(InMemoryJobSpecSource specs) : IMigratedJobWriter

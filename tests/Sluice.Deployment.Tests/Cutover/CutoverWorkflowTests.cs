@@ -22,7 +22,7 @@ public sealed class CutoverWorkflowTests
     {
         await using var world = await CutoverHarness.StartAsync(dialect);
 
-        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        var migrate = await world.Commands.MigrateAsync(world.Name, null, "tester");
         var done = await world.DriveAsync(migrate.Id);
 
         Assert.Equal(DeploymentState.Succeeded, done.State);
@@ -32,7 +32,7 @@ public sealed class CutoverWorkflowTests
         Assert.Equal(done.Revision, running.Key.Revision);
         Assert.NotNull(done.RestorePath);
         Assert.Equal(done.RestorePath, running.RestoredFrom);
-        var owner = await world.Store.OwnershipAsync(CutoverHarness.Job);
+        var owner = await world.Store.OwnershipAsync(world.Job);
         Assert.Equal((JobOwner.Sluice, JobOwner.Migrating, 3L, done.RestorePath), (owner.Owner, owner.From, owner.Epoch, owner.Savepoint));
         var events = await world.EventsAsync(migrate.Id);
         Assert.Contains(events, e => e.Contains("ownership legacy → migrating at epoch 1"));
@@ -41,7 +41,7 @@ public sealed class CutoverWorkflowTests
         Assert.Contains(events, e => e.Contains($"restore: savepoint {done.RestorePath}"));
         Assert.Contains(events, e => e.StartsWith("succeeded: running") && e.Contains("ownership flipped migrating → sluice at epoch 3"));
         // The legacy side can no longer start the job it gave away.
-        var refused = await Assert.ThrowsAsync<OwnershipConflictException>(() => world.Legacy.StartAsync(CutoverHarness.Name, RestorePlan.LastState));
+        var refused = await Assert.ThrowsAsync<OwnershipConflictException>(() => world.Legacy.StartAsync(world.Name, RestorePlan.LastState));
         Assert.Contains("owned by sluice", refused.Message);
         Assert.Single(world.Active());
     }
@@ -50,13 +50,13 @@ public sealed class CutoverWorkflowTests
     public async Task Every_sluice_deploy_path_refuses_a_job_its_legacy_control_plane_owns_naming_the_owner()
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        world.Specs.Apply(world.Legacy.Import(CutoverHarness.Name).Import.Spec);
+        world.Specs.Apply(world.Legacy.Import(world.Name).Import.Spec);
 
-        var deploy = Assert.Single(await world.Deployments.DeployAsync(CutoverHarness.Job, world.Fabric, "tester"));
+        var deploy = Assert.Single(await world.Deployments.DeployAsync(world.Job, world.Fabric, "tester"));
         var done = await world.DriveAsync(deploy.Id);
 
         Assert.Equal(DeploymentState.Failed, done.State);
-        Assert.Contains($"{CutoverHarness.Job} is owned by legacy (epoch 0): Sluice may not start it; move it with `sluice migrate {CutoverHarness.Name}`", done.Error);
+        Assert.Contains($"{world.Job} is owned by legacy (epoch 0): Sluice may not start it; move it with `sluice migrate {world.Name}`", done.Error);
         Assert.Equal(0, Assert.Single(world.Active()).Key.Revision);
     }
 
@@ -64,12 +64,12 @@ public sealed class CutoverWorkflowTests
     public async Task After_the_cut_over_an_ordinary_deploy_of_the_job_runs_on_sluice()
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
-        var migrated = (await world.Specs.GetHeadAsync(CutoverHarness.Job))!.Value.Spec.Clone();
+        await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
+        var migrated = (await world.Specs.GetHeadAsync(world.Job))!.Value.Spec.Clone();
         migrated.Resources.Parallelism = 3;
         world.Specs.Apply(migrated);
 
-        var update = Assert.Single(await world.Deployments.DeployAsync(CutoverHarness.Job, world.Fabric, "tester"));
+        var update = Assert.Single(await world.Deployments.DeployAsync(world.Job, world.Fabric, "tester"));
         var done = await world.DriveAsync(update.Id);
 
         Assert.Equal((DeploymentKind.Update, DeploymentState.Succeeded), (done.Kind, done.State));
@@ -80,13 +80,13 @@ public sealed class CutoverWorkflowTests
     public async Task A_job_that_is_not_proven_is_not_moved()
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        File.Delete(Path.Combine(world.Folder, "annotations", $"{CutoverHarness.Name}.yaml"));
+        File.Delete(Path.Combine(world.Folder, "annotations", $"{world.Name}.yaml"));
 
-        var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester"));
+        var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => world.Commands.MigrateAsync(world.Name, null, "tester"));
 
         Assert.Contains("missing-information, not proven", refused.Message);
         Assert.Equal(0, Assert.Single(world.Active()).Key.Revision);
-        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner);
+        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(world.Job)).Owner);
     }
 
     public static TheoryData<string, string, int, CrashTiming, bool> DriverFaults() => new()
@@ -112,11 +112,11 @@ public sealed class CutoverWorkflowTests
         var crashes = Enumerable.Range(call, persistent ? 3 : 1).Select(n => new CrashPoint(operation, n, timing)).ToList();
         await using var world = await CutoverHarness.StartAsync(dialect, new FaultPlan { Crashes = crashes });
 
-        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        var migrate = await world.Commands.MigrateAsync(world.Name, null, "tester");
         var done = await world.DriveAsync(migrate.Id);
 
         var running = Assert.Single(world.Active());
-        var owner = await world.Store.OwnershipAsync(CutoverHarness.Job);
+        var owner = await world.Store.OwnershipAsync(world.Job);
         if (done.State == DeploymentState.Succeeded)
         {
             // A fault the retries absorbed: the job moved, restored from the savepoint.
@@ -147,7 +147,7 @@ public sealed class CutoverWorkflowTests
     public async Task A_cut_over_cancelled_at_any_step_before_the_flip_resumes_the_legacy_copy_from_the_savepoint(DeploymentState cancelAt)
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        var migrate = await world.Commands.MigrateAsync(world.Name, null, "tester");
         await world.DriveAsync(migrate.Id, until: d => d.State == cancelAt);
         await world.Deployments.CancelAsync(migrate.Id);
 
@@ -159,7 +159,7 @@ public sealed class CutoverWorkflowTests
         // Cancelled before its Stopping step ran, the legacy copy never stopped; after it, it was resumed.
         Assert.Equal(cancelAt is DeploymentState.Savepointing or DeploymentState.Stopping ? 1 : 2, running.Key.Attempt);
         if (running.Key.Attempt > 1) Assert.Equal(done.RestorePath, running.RestoredFrom);
-        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner);
+        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(world.Job)).Owner);
         Assert.Contains((await world.EventsAsync(migrate.Id)), e => e.StartsWith("cancelled: the legacy copy runs again"));
     }
 
@@ -172,7 +172,7 @@ public sealed class CutoverWorkflowTests
     {
         var faults = diesIn == DeploymentState.Reverting ? new FaultPlan { Crashes = [.. Enumerable.Range(1, 3).Select(n => new CrashPoint("savepoint", n, CrashTiming.BeforeEffect))] } : null;
         await using var world = await CutoverHarness.StartAsync("sqlite", faults);
-        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        var migrate = await world.Commands.MigrateAsync(world.Name, null, "tester");
         var stranded = await world.DriveAsync(migrate.Id, until: d => d.State == diesIn);
 
         // Worker A stops answering; its lease expires and worker B, with its own engine, takes the shard.
@@ -184,11 +184,11 @@ public sealed class CutoverWorkflowTests
         var running = Assert.Single(world.Active());
         if (diesIn == DeploymentState.Reverting)
         {
-            Assert.Equal((DeploymentState.Failed, 0L, JobOwner.Legacy), (done.State, running.Key.Revision, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner));
+            Assert.Equal((DeploymentState.Failed, 0L, JobOwner.Legacy), (done.State, running.Key.Revision, (await world.Store.OwnershipAsync(world.Job)).Owner));
         }
         else
         {
-            Assert.Equal((DeploymentState.Succeeded, done.Revision, JobOwner.Sluice), (done.State, running.Key.Revision, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner));
+            Assert.Equal((DeploymentState.Succeeded, done.Revision, JobOwner.Sluice), (done.State, running.Key.Revision, (await world.Store.OwnershipAsync(world.Job)).Owner));
             Assert.Equal(done.RestorePath, running.RestoredFrom);
         }
     }
@@ -198,10 +198,10 @@ public sealed class CutoverWorkflowTests
     public async Task Eject_moves_the_job_back_restored_from_a_savepoint_and_writes_its_legacy_config(string dialect)
     {
         await using var world = await CutoverHarness.StartAsync(dialect);
-        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
+        await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
         world.States.Clear();
 
-        var eject = await world.Commands.EjectAsync(CutoverHarness.Name, null, "tester");
+        var eject = await world.Commands.EjectAsync(world.Name, null, "tester");
         var done = await world.DriveAsync(eject.Id);
 
         Assert.Equal(DeploymentState.Succeeded, done.State);
@@ -210,13 +210,13 @@ public sealed class CutoverWorkflowTests
         Assert.Equal(0, running.Key.Revision);
         Assert.NotNull(done.RestorePath);
         Assert.Equal(done.RestorePath, running.RestoredFrom);
-        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner);
-        Assert.True(File.Exists(Path.Combine(world.Folder, $"{CutoverHarness.Name}.yaml.before-eject")));
-        Assert.Equal(MigrationStatus.Proven, world.Legacy.Import(CutoverHarness.Name).Report.Status);
+        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(world.Job)).Owner);
+        Assert.True(File.Exists(Path.Combine(world.Folder, $"{world.Name}.yaml.before-eject")));
+        Assert.Equal(MigrationStatus.Proven, world.Legacy.Import(world.Name).Report.Status);
         // Sluice can no longer start it; the job can be migrated again.
-        var redeploy = Assert.Single(await world.Deployments.DeployAsync(CutoverHarness.Job, world.Fabric, "tester"));
+        var redeploy = Assert.Single(await world.Deployments.DeployAsync(world.Job, world.Fabric, "tester"));
         Assert.Contains("owned by legacy", (await world.DriveAsync(redeploy.Id)).Error);
-        Assert.Equal(DeploymentState.Succeeded, (await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id)).State);
+        Assert.Equal(DeploymentState.Succeeded, (await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id)).State);
         Assert.Single(world.Active());
     }
 
@@ -227,8 +227,8 @@ public sealed class CutoverWorkflowTests
     public async Task An_eject_cancelled_before_the_hand_over_resumes_the_sluice_copy_from_the_savepoint(DeploymentState cancelAt)
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        var migrated = await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
-        var eject = await world.Commands.EjectAsync(CutoverHarness.Name, null, "tester");
+        var migrated = await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
+        var eject = await world.Commands.EjectAsync(world.Name, null, "tester");
         await world.DriveAsync(eject.Id, until: d => d.State == cancelAt);
         await world.Deployments.CancelAsync(eject.Id);
 
@@ -249,7 +249,7 @@ public sealed class CutoverWorkflowTests
             // Cancelled before its Stopping step ran: the Sluice copy was never stopped.
             Assert.Equal(migrated.RuntimeId, running.RunId);
         }
-        Assert.Equal(JobOwner.Sluice, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner);
+        Assert.Equal(JobOwner.Sluice, (await world.Store.OwnershipAsync(world.Job)).Owner);
     }
 
     [Theory]
@@ -259,8 +259,8 @@ public sealed class CutoverWorkflowTests
     public async Task An_eject_whose_worker_died_is_recovered_by_the_worker_that_takes_its_shard_over(DeploymentState diesIn)
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
-        var eject = await world.Commands.EjectAsync(CutoverHarness.Name, null, "tester");
+        await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
+        var eject = await world.Commands.EjectAsync(world.Name, null, "tester");
         await world.DriveAsync(eject.Id, until: d => d.State == diesIn);
 
         var done = await world.DriveAsync(eject.Id, world.Engine(), owner: "worker-b", leaseAt: DateTimeOffset.UtcNow.AddMinutes(10));
@@ -268,16 +268,16 @@ public sealed class CutoverWorkflowTests
         Assert.Equal(DeploymentState.Succeeded, done.State);
         var running = Assert.Single(world.Active());
         Assert.Equal((0L, done.RestorePath), (running.Key.Revision, running.RestoredFrom));
-        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(CutoverHarness.Job)).Owner);
+        Assert.Equal(JobOwner.Legacy, (await world.Store.OwnershipAsync(world.Job)).Owner);
     }
 
     [Fact]
     public async Task A_second_cut_over_of_a_job_already_moved_fails_naming_the_owner_and_changes_nothing()
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
+        await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
 
-        var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester"));
+        var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => world.Commands.MigrateAsync(world.Name, null, "tester"));
 
         Assert.Contains("shop/orders-enricher is owned by sluice (epoch 3)", refused.Message);
         Assert.Single(world.Active());
@@ -289,11 +289,11 @@ public sealed class CutoverWorkflowTests
     public async Task A_cut_over_whose_claim_was_taken_over_starts_nothing_more_and_stops_what_it_started(DeploymentState takenIn)
     {
         await using var world = await CutoverHarness.StartAsync("sqlite");
-        var migrate = await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester");
+        var migrate = await world.Commands.MigrateAsync(world.Name, null, "tester");
         await world.DriveAsync(migrate.Id, until: d => d.State == takenIn);
         // Someone else (an operator, a second cut-over) takes the record over: this cut-over's hold is gone.
-        var held = await world.Ownership.GetAsync(CutoverHarness.Job);
-        await world.Ownership.ChangeAsync(new OwnershipChange(CutoverHarness.Job, JobOwner.Migrating, held.Epoch, JobOwner.Migrating, held.Savepoint, 999),
+        var held = await world.Ownership.GetAsync(world.Job);
+        await world.Ownership.ChangeAsync(new OwnershipChange(world.Job, JobOwner.Migrating, held.Epoch, JobOwner.Migrating, held.Savepoint, 999),
             DateTimeOffset.UtcNow);
 
         var done = await world.DriveAsync(migrate.Id);
@@ -303,7 +303,7 @@ public sealed class CutoverWorkflowTests
         Assert.Contains((await world.EventsAsync(migrate.Id)), e => e.Contains("left to its holder"));
         // The legacy copy was stopped before the takeover and this cut-over may not resume it; its Sluice copy is stopped.
         Assert.Empty(world.Active());
-        Assert.Equal((JobOwner.Migrating, 999L), ((await world.Ownership.GetAsync(CutoverHarness.Job)).Owner, (await world.Ownership.GetAsync(CutoverHarness.Job)).DeploymentId));
+        Assert.Equal((JobOwner.Migrating, 999L), ((await world.Ownership.GetAsync(world.Job)).Owner, (await world.Ownership.GetAsync(world.Job)).DeploymentId));
     }
 
     [Fact]
@@ -312,17 +312,17 @@ public sealed class CutoverWorkflowTests
         // Submit 1 started the legacy copy, 2 the migrated Sluice copy; 3 to 5 are the eject's legacy starts.
         var faults = new FaultPlan { Crashes = [.. Enumerable.Range(3, 3).Select(n => new CrashPoint("submit", n, CrashTiming.BeforeEffect))] };
         await using var world = await CutoverHarness.StartAsync("sqlite", faults);
-        await world.DriveAsync((await world.Commands.MigrateAsync(CutoverHarness.Name, null, "tester")).Id);
+        await world.DriveAsync((await world.Commands.MigrateAsync(world.Name, null, "tester")).Id);
 
-        var done = await world.DriveAsync((await world.Commands.EjectAsync(CutoverHarness.Name, null, "tester")).Id);
+        var done = await world.DriveAsync((await world.Commands.EjectAsync(world.Name, null, "tester")).Id);
 
         Assert.Equal(DeploymentState.Failed, done.State);
         Assert.StartsWith("ejected, but the legacy copy did not start: injected crash before the effect of 'submit'", done.Error);
         Assert.DoesNotContain(DeploymentState.Reverting, world.States);
         Assert.Empty(world.Active());
-        Assert.Equal(JobOwner.Legacy, (await world.Ownership.GetAsync(CutoverHarness.Job)).Owner);
+        Assert.Equal(JobOwner.Legacy, (await world.Ownership.GetAsync(world.Job)).Owner);
         // The legacy side owns the job and can start it itself, from the eject's savepoint.
-        var started = await world.Legacy.StartAsync(CutoverHarness.Name, RestorePlan.FromSavepoint(done.RestorePath!));
+        var started = await world.Legacy.StartAsync(world.Name, RestorePlan.FromSavepoint(done.RestorePath!));
         await world.Driver.WaitUntilRunningAsync(started, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(2));
         Assert.Equal(done.RestorePath, Assert.Single(world.Active()).RestoredFrom);
     }
