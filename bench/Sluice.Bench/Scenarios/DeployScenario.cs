@@ -42,8 +42,11 @@ public static class DeployScenario
             Description = "Simulated latency per provider/driver call, one run set per value", DefaultValueFactory = _ => [0, 50],
             AllowMultipleArgumentsPerToken = true,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Deployments each worker drives at once", DefaultValueFactory = _ => 256 };
-        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 64 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Deployments the workers drive at once, all together (split evenly between them)", DefaultValueFactory = _ => 1024,
+        };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 128 };
         var inFlight = new Option<int>("--in-flight")
         {
             Description = "Deployments requested but not finished that the clients keep up (they wait while this many are in flight)",
@@ -110,8 +113,8 @@ public static class DeployScenario
             new SingleDriverSelector(driver), new WorkflowOptions { ObserveInterval = TimeSpan.FromMilliseconds(20) }, metrics);
         var options = new WorkerOptions
         {
-            RenewInterval = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), BatchSize = 2 * settings.Concurrency,
-            MaxConcurrency = settings.Concurrency,
+            RenewInterval = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), BatchSize = 512,
+            MaxConcurrency = Math.Max(1, settings.Concurrency / workerCount),
         };
         var workers = Enumerable.Range(0, workerCount).Select(i => new DeploymentWorker(engine, options with { WorkerId = $"bench-{i}" })).ToList();
         foreach (var worker in workers) await worker.StartAsync(CancellationToken.None);

@@ -578,8 +578,8 @@ public sealed class DeploymentStore : IAsyncDisposable
     /// </summary>
     public async Task ListenAsync(Action<int> onShard, CancellationToken ct)
     {
-        if (_sql.Kind != StoreDialectKind.Postgres) return;
-        await using var connection = (NpgsqlConnection)await _sql.OpenAsync(ct);
+        if (_sql is not DeploymentSql.Postgres postgres) return;
+        await using var connection = await postgres.OpenListenerAsync(ct);
         connection.Notification += (_, e) =>
         {
             if (int.TryParse(e.Payload, System.Globalization.CultureInfo.InvariantCulture, out var shard)) onShard(shard);
