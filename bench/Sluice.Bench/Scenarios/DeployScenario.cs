@@ -180,6 +180,9 @@ public static class DeployScenario
         var mean = samples.Count > 0 ? samples.Average() : peak;
         Step($"  {settings.Deployments / elapsed.TotalSeconds:N0} deployments/s, overhead p95 {Percentile(overheads, 0.95):0.0} ms, " +
              $"{mean:N0} in flight (peak {peak:N0}); measuring the raw transaction rate");
+        // The run's connection pools go first, so the raw clients get all the connections they ask for.
+        await deployments.DisposeAsync();
+        await store.DisposeAsync();
         var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10));
         return new RunResult(dialect, workerCount, (int)latency.TotalMilliseconds, settings.Deployments, succeeded,
             failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, mean, Percentile(overheads, 0.50),

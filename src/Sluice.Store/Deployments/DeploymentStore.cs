@@ -16,6 +16,7 @@ public sealed class DeploymentStore : IAsyncDisposable
     private readonly DeploymentSql _sql;
 
     private readonly TransitionCommitter _commits;
+    private readonly PostgresWakeUps? _wakeUps;
 
     private DeploymentStore(DeploymentSql sql, int shardCount)
     {
@@ -23,7 +24,11 @@ public sealed class DeploymentStore : IAsyncDisposable
         ShardCount = shardCount;
         // SQLite has one writer at a time; the servers overlap building one group with committing another.
         _commits = new TransitionCommitter(WriteGroupAsync, WriteAloneAsync, WhyRefusedAsync,
-            writers: sql.Kind == StoreDialectKind.Sqlite ? 1 : 2, maxGroup: 256);
+            writers: sql.Kind == StoreDialectKind.Sqlite ? 1 : 2, maxGroup: 1024);
+        if (sql.Kind == StoreDialectKind.Postgres)
+        {
+            _wakeUps = new PostgresWakeUps(async ct => (NpgsqlConnection)await sql.OpenAsync(ct), NotifyChannel);
+        }
     }
 
     /// <summary>The fixed number of logical shards; a deployment's shard is a stable hash of its job.</summary>
@@ -71,9 +76,10 @@ public sealed class DeploymentStore : IAsyncDisposable
             return Created(request, id, state, now, pending is null ? null : history);
         }, ct);
 
-    /// <summary>PostgreSQL: the slot check, the insert (pending or queued), its event and the notification in one statement.</summary>
-    private Task<DeploymentRecord> CreatePostgresAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(async (connection, transaction) =>
+    /// <summary>PostgreSQL: the slot check, the insert (pending or queued) and its event in one statement; workers are notified after the commit.</summary>
+    private async Task<DeploymentRecord> CreatePostgresAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct)
+    {
+        var created = await WriteAsync(async (connection, transaction) =>
         {
             const string columns = "job, revision, fabric, kind, state, step_index, attempt, next_attempt_at, step_started_at, error, " +
                                    "active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, previous_id, " +
@@ -89,9 +95,8 @@ public sealed class DeploymentStore : IAsyncDisposable
                 "0, NULL, @RequestedBy, @Now, @Now WHERE NOT EXISTS (SELECT 1 FROM pending) RETURNING id, state, submit_attempt, previous_id), " +
                 "made AS (SELECT * FROM pending UNION ALL SELECT * FROM queued), " +
                 "event AS (INSERT INTO deployment_events (deployment_id, at, from_state, state, attempt, fence_epoch, detail) " +
-                "SELECT id, @Now, NULL, state, 0, 0, CASE WHEN state = @Pending THEN @PendingDetail ELSE @QueuedDetail END FROM made), " +
-                "notified AS (SELECT pg_notify(@Channel, @Payload) FROM made) " +
-                "SELECT id AS Id, state AS State, submit_attempt AS SubmitAttempt, previous_id AS PreviousId, (SELECT COUNT(*) FROM notified) AS Notified FROM made";
+                "SELECT id, @Now, NULL, state, 0, 0, CASE WHEN state = @Pending THEN @PendingDetail ELSE @QueuedDetail END FROM made) " +
+                "SELECT id AS Id, state AS State, submit_attempt AS SubmitAttempt, previous_id AS PreviousId FROM made";
             var made = await connection.QuerySingleAsync<MadeRow>(new CommandDefinition(sql, new
             {
                 request.Job, request.Revision, request.Fabric, Kind = (short)request.Kind, Now = Micros.From(now),
@@ -99,12 +104,14 @@ public sealed class DeploymentStore : IAsyncDisposable
                 ActiveKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric), Shard = ShardOf(request.Job),
                 request.AutoRollback, request.RollbackOf, request.RequestedBy,
                 PendingDetail = RequestedDetail(request, DeploymentState.Pending), QueuedDetail = RequestedDetail(request, DeploymentState.Queued),
-                Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture),
             }, transaction, cancellationToken: ct));
             var state = (DeploymentState)made.State;
             return Created(request, made.Id, state, now,
                 state == DeploymentState.Pending ? new SlotHistory { PreviousId = made.PreviousId, LastSubmitAttempt = made.SubmitAttempt - 1 } : null);
         }, ct);
+        _wakeUps!.Notify(created.Shard);
+        return created;
+    }
 
     private static string RequestedDetail(NewDeployment request, DeploymentState state) =>
         $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}" +
@@ -171,7 +178,6 @@ public sealed class DeploymentStore : IAsyncDisposable
         public long State { get; set; }
         public long SubmitAttempt { get; set; }
         public long? PreviousId { get; set; }
-        public long Notified { get; set; }
     }
 
     /// <summary>
@@ -622,6 +628,7 @@ public sealed class DeploymentStore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _commits.DisposeAsync();
+        if (_wakeUps is not null) await _wakeUps.DisposeAsync();
         await _sql.DisposeAsync();
     }
 }
