@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Sluice.Spec;
 using Sluice.Spec.V1;
 using Sluice.Store;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Metadata;
 
@@ -20,13 +21,23 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     private readonly MetadataOptions _options = options ?? new MetadataOptions();
     private readonly SpecIntake _intake = new(options ?? new MetadataOptions());
     private readonly LineageExplorer _lineage = new(store);
+    private GroupCommit<ApplyCall, ApplyJobResponse>? _applies;
+    private long _appliesWrittenTogether;
+
+    /// <summary>Applies committed in a transaction shared with others (group commit) since this instance started.</summary>
+    internal long AppliesWrittenTogether => Interlocked.Read(ref _appliesWrittenTogether);
+
+    // Built on first use: a field initializer cannot name an instance method.
+    private GroupCommit<ApplyCall, ApplyJobResponse> Applies =>
+        _applies ??= new GroupCommit<ApplyCall, ApplyJobResponse>(RunApplyBatchAsync, _options.ApplyBatchSize, _options.ApplyBatchConcurrency);
 
     // ---- apply ----------------------------------------------------------------------------------------------
 
     /// <summary>
     /// Creates or updates a job: one transaction writes the revision, its index rows, the job's new head and the audit
     /// row. A stale <c>expected_revision</c> is a <see cref="ConflictException"/>; the same spec hash as the head makes no
-    /// revision (outcome UNCHANGED); a repeated <c>request_id</c> answers the first result again.
+    /// revision (outcome UNCHANGED); a repeated <c>request_id</c> answers the first result again. Concurrent applies share
+    /// transactions (group commit); each keeps exactly the outcome it would have had alone.
     /// </summary>
     public async Task<ApplyJobResponse> ApplyJobAsync(ApplyJobRequest request, CallerContext caller, CancellationToken ct = default)
     {
@@ -40,73 +51,188 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         if (request.DryRun)
             return await DryRunAsync(request, spec, content, accepted, ct);
 
+        var call = new ApplyCall(request, spec, content, target, requestId, caller, accepted);
+        var response = await Applies.RunAsync(call).WaitAsync(ct);
+        response.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
+        return response;
+    }
+
+    /// <summary>One apply, its input already accepted, on its way into a (possibly shared) transaction.</summary>
+    private sealed record ApplyCall(ApplyJobRequest Request, JobSpec Spec, NewRevision Content, string Target, string? RequestId,
+        CallerContext Caller, AcceptedSpec Accepted)
+    {
+        public (string Namespace, string Name) Key => (Spec.Namespace, Spec.Name);
+    }
+
+    /// <summary>
+    /// Writes a batch of applies in one transaction. A job named twice in the batch, an apply whose stale revision may
+    /// be its own earlier success, and every apply of a batch the database refused as a whole (a request id used
+    /// before, a job created concurrently by another replica) are written alone afterwards, with their full semantics.
+    /// </summary>
+    private async Task RunApplyBatchAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> batch)
+    {
+        var alone = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
+        var together = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
+        var keys = new HashSet<(string, string)>();
+        var requestIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var waiting in batch)
+        {
+            var first = keys.Add(waiting.Call.Key) && (waiting.Call.RequestId is not { } id || requestIds.Add(id));
+            (first ? together : alone).Add(waiting);
+        }
+        if (together.Count == 1)
+        {
+            alone.Insert(0, together[0]);
+            together.Clear();
+        }
+        if (together.Count > 0)
+        {
+            try
+            {
+                var outcomes = await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, together.Select(w => w.Call).ToList()));
+                Interlocked.Add(ref _appliesWrittenTogether, together.Count);
+                for (var i = 0; i < together.Count; i++)
+                {
+                    switch (outcomes[i])
+                    {
+                        case ApplyJobResponse response: together[i].Result.SetResult(response); break;
+                        case Exception refusal: together[i].Result.SetException(refusal); break;
+                        default: alone.Add(together[i]); break;
+                    }
+                }
+            }
+            catch (Exception error) when (error is DuplicateKeyException or StoreConcurrencyException)
+            {
+                alone.AddRange(together);
+            }
+        }
+        foreach (var waiting in alone)
+        {
+            try
+            {
+                waiting.Result.SetResult(await ApplyAloneAsync(waiting.Call));
+            }
+            catch (Exception error)
+            {
+                waiting.Result.SetException(error);
+            }
+        }
+    }
+
+    /// <summary>Per call: the response, the refusal (an exception), or null when it must be written alone.</summary>
+    private async Task<IReadOnlyList<object?>> ApplyBatchInTransactionAsync(StoreTransaction tx, IReadOnlyList<ApplyCall> calls)
+    {
+        var now = _options.Clock.GetUtcNow();
+        // A retry of a request already recorded is answered alone, by replaying it: in the batch it would fail the commit.
+        var seen = await tx.FindRecordedRequestIdsAsync(calls.Select(c => c.RequestId).OfType<string>().ToList());
+        var jobs = await tx.LockJobsAsync(calls.Select(c => c.Key).ToList());
+        var plans = calls.Select(c => c.RequestId is { } id && seen.Contains(id) ? ApplyPlan.Replay
+            : ApplyPlan.For(jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
+        var created = await tx.InsertJobsAsync(calls.Where((_, i) => plans[i] is { Kind: ApplyPlanKind.NewRevision, Job: null })
+            .Select(c => (c.Key.Namespace, c.Key.Name, c.Caller.Actor)).ToList(), DesiredState.Running, now);
+        var writes = new List<(int Index, long JobId)>();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (plans[i].Kind == ApplyPlanKind.NewRevision) writes.Add((i, plans[i].Job?.Id ?? created[calls[i].Key]));
+        }
+        var revisionIds = await tx.InsertRevisionsAsync(writes.Select(w => new RevisionWrite(w.JobId, plans[w.Index].To,
+            calls[w.Index].Content, calls[w.Index].Caller.Actor, calls[w.Index].RequestId)).ToList(), now);
+        var written = writes.Select((w, k) => (w.Index, w.JobId, RevisionId: revisionIds[k])).ToDictionary(w => w.Index);
+
+        var outcomes = new object?[calls.Count];
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (call, plan) = (calls[i], plans[i]);
+            switch (plan.Kind)
+            {
+                case ApplyPlanKind.Replay:
+                    outcomes[i] = null;
+                    break;
+                case ApplyPlanKind.Stale:
+                    outcomes[i] = call.RequestId is null ? StaleRevision(call.Target, call.Request.ExpectedRevision, plan.Current) : null;
+                    break;
+                case ApplyPlanKind.Unchanged:
+                    await tx.AppendAuditAsync(UnchangedAudit(plan.Job!, call, now));
+                    outcomes[i] = UnchangedResponse(plan.Job!, call.Spec);
+                    break;
+                default:
+                    var (_, jobId, revisionId) = written[i];
+                    outcomes[i] = await WriteHeadAsync(tx, call, plan, jobId, revisionId, now);
+                    break;
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>One apply in its own transaction, retried when it raced another replica creating the same job.</summary>
+    private async Task<ApplyJobResponse> ApplyAloneAsync(ApplyCall call)
+    {
         // A repeated request id is found where it costs nothing on the first attempt: the audit row's unique key
         // refuses the commit (then the earlier answer is replayed), and refusals look the id up before refusing.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var (response, earlier) = await store.WriteAsync(tx => ApplyInTransactionAsync(tx, request, spec, content, target, requestId, caller), ct);
-                if (earlier is not null) return await ReplayApplyAsync(earlier, target, content.SpecHash, accepted, ct);
-                response!.Warnings.AddRange(accepted.Warnings.Select(w => w.ToProto()));
-                return response;
+                var (response, earlier) = await store.WriteAsync(tx => ApplyInTransactionAsync(tx, call));
+                return earlier is not null ? await ReplayApplyAsync(earlier, call.Target, call.Content.SpecHash, call.Accepted, CancellationToken.None) : response!;
             }
             catch (DuplicateKeyException)
             {
                 // Either this request id was recorded already (replay the first answer), or another request created
                 // the job between our read and our insert (apply again, now as an update).
-                if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
-                    return await ReplayApplyAsync(raced, target, content.SpecHash, accepted, ct);
+                if (call.RequestId is not null && await store.FindAuditByRequestIdAsync(call.RequestId) is { } raced)
+                    return await ReplayApplyAsync(raced, call.Target, call.Content.SpecHash, call.Accepted, CancellationToken.None);
                 if (attempt >= MaxCreateRaceRetries)
-                    throw new ConflictException($"{target} kept changing concurrently while it was applied; retry");
+                    throw new ConflictException($"{call.Target} kept changing concurrently while it was applied; retry");
             }
         }
     }
 
-    private async Task<(ApplyJobResponse? Response, AuditRecord? Earlier)> ApplyInTransactionAsync(StoreTransaction tx, ApplyJobRequest request,
-        JobSpec spec, NewRevision content, string target, string? requestId, CallerContext caller)
+    private async Task<(ApplyJobResponse? Response, AuditRecord? Earlier)> ApplyInTransactionAsync(StoreTransaction tx, ApplyCall call)
     {
         var now = _options.Clock.GetUtcNow();
-        var job = await tx.LockJobAsync(spec.Namespace, spec.Name);
-        var live = job is { DesiredState: not DesiredState.Deleted };
-        var current = live ? job!.Revision : 0;
-        if (request.HasExpectedRevision && request.ExpectedRevision != current)
+        var plan = ApplyPlan.For(await tx.LockJobAsync(call.Spec.Namespace, call.Spec.Name), call.Request, call.Content.SpecHash);
+        switch (plan.Kind)
         {
-            // A retry of an apply that succeeded finds the job moved on by its own first attempt.
-            if (requestId is not null && await tx.FindAuditByRequestIdAsync(requestId) is { } earlier) return (null, earlier);
-            throw StaleRevision(target, request.ExpectedRevision, current);
+            case ApplyPlanKind.Stale:
+                // A retry of an apply that succeeded finds the job moved on by its own first attempt.
+                if (call.RequestId is not null && await tx.FindAuditByRequestIdAsync(call.RequestId) is { } earlier) return (null, earlier);
+                throw StaleRevision(call.Target, call.Request.ExpectedRevision, plan.Current);
+            case ApplyPlanKind.Unchanged:
+                await tx.AppendAuditAsync(UnchangedAudit(plan.Job!, call, now));
+                return (UnchangedResponse(plan.Job!, call.Spec), null);
         }
-
-        if (live && job!.SpecHash == content.SpecHash)
-        {
-            await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.JobApplyUnchanged, target, job.Id, requestId,
-                job.Revision, job.Revision, job.SpecHash, job.SpecHash, caller.Client, null));
-            return (new ApplyJobResponse
-            {
-                Job = job.ToJob(spec), Outcome = ApplyOutcome.Unchanged, Revision = job.Revision, SpecHash = job.SpecHash,
-                PreviousRevision = job.Revision,
-            }, null);
-        }
-
-        var jobId = job?.Id ?? await tx.InsertJobAsync(spec.Namespace, spec.Name, DesiredState.Running, now, caller.Actor);
-        var from = job?.Revision ?? 0;
-        var to = from + 1;
-        var revisionId = await tx.InsertRevisionAsync(jobId, to, content, caller.Actor, now, requestId);
-        // An update keeps a suspended job suspended; a re-created (deleted) job starts running.
-        var state = live ? job!.DesiredState : DesiredState.Running;
-        await tx.SetHeadAsync(jobId, from, to, revisionId, state, now, caller.Actor);
-        await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, target, jobId,
-            requestId, job is null ? null : from, to, job?.SpecHash, content.SpecHash, caller.Client, null));
-
-        var created = !live;
-        var stored = new JobRecord(jobId, spec.Namespace, spec.Name, to, state, content.SpecHash, content.SourceKind, null,
-            created ? now : job!.CreatedAt, created ? caller.Actor : job!.CreatedBy, now, caller.Actor);
-        return (new ApplyJobResponse
-        {
-            Job = stored.ToJob(spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = to,
-            SpecHash = content.SpecHash, PreviousRevision = current,
-        }, null);
+        var jobId = plan.Job?.Id ?? await tx.InsertJobAsync(call.Spec.Namespace, call.Spec.Name, DesiredState.Running, now, call.Caller.Actor);
+        var revisionId = await tx.InsertRevisionAsync(jobId, plan.To, call.Content, call.Caller.Actor, now, call.RequestId);
+        return (await WriteHeadAsync(tx, call, plan, jobId, revisionId, now), null);
     }
+
+    /// <summary>Moves the job's head to the new revision and queues the audit row; answers the apply's response.</summary>
+    private static async Task<ApplyJobResponse> WriteHeadAsync(StoreTransaction tx, ApplyCall call, ApplyPlan plan, long jobId, long revisionId,
+        DateTimeOffset now)
+    {
+        var (job, live, actor) = (plan.Job, plan.Live, call.Caller.Actor);
+        await tx.SetHeadAsync(jobId, plan.From, plan.To, revisionId, plan.NextState, now, actor);
+        await tx.AppendAuditAsync(new AuditEntry(now, actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, call.Target, jobId,
+            call.RequestId, job is null ? null : plan.From, plan.To, job?.SpecHash, call.Content.SpecHash, call.Caller.Client, null));
+        var stored = new JobRecord(jobId, call.Spec.Namespace, call.Spec.Name, plan.To, plan.NextState, call.Content.SpecHash,
+            call.Content.SourceKind, null, live ? job!.CreatedAt : now, live ? job!.CreatedBy : actor, now, actor);
+        return new ApplyJobResponse
+        {
+            Job = stored.ToJob(call.Spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = plan.To,
+            SpecHash = call.Content.SpecHash, PreviousRevision = plan.Current,
+        };
+    }
+
+    private static AuditEntry UnchangedAudit(JobRecord job, ApplyCall call, DateTimeOffset now) =>
+        new(now, call.Caller.Actor, AuditAction.JobApplyUnchanged, call.Target, job.Id, call.RequestId, job.Revision, job.Revision,
+            job.SpecHash, job.SpecHash, call.Caller.Client, null);
+
+    private static ApplyJobResponse UnchangedResponse(JobRecord job, JobSpec spec) => new()
+    {
+        Job = job.ToJob(spec), Outcome = ApplyOutcome.Unchanged, Revision = job.Revision, SpecHash = job.SpecHash,
+        PreviousRevision = job.Revision,
+    };
 
     private async Task<ApplyJobResponse> ReplayApplyAsync(AuditRecord earlier, string target, string specHash, AcceptedSpec accepted,
         CancellationToken ct)
@@ -284,7 +410,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, action, target, job.Id, requestId, job.Revision, job.Revision,
                     job.SpecHash, job.SpecHash, caller.Client, NullIfEmpty(request.Reason)));
                 var changed = job with { DesiredState = state, UpdatedAt = now, UpdatedBy = caller.Actor };
-                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true }, null);
+                var started = await StartDeploymentsAsync(tx, $"{request.Namespace}/{request.Name}", state, caller.Actor, now, ct);
+                return (new ChangeJobStateResponse { Job = changed.ToJob(), Changed = true, DeploymentIds = { started } }, null);
             }, ct);
             return earlier is null ? response! : await ReplayStateChangeAsync(earlier, action, target, request, ct);
         }
@@ -295,6 +422,132 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 return await ReplayStateChangeAsync(raced, action, target, request, ct);
             throw new ConflictException($"{target} changed concurrently: {error.Message}");
         }
+    }
+
+    /// <summary>
+    /// Scales the job: a new revision of its head spec with <c>resources.parallelism</c> set, checked against the
+    /// spec's bounds, audited, and (when a deployment store is wired) a Scale deployment per fabric where the job was
+    /// submitted, all in one transaction. The same parallelism as the head changes nothing.
+    /// </summary>
+    public async Task<ScaleJobResponse> ScaleJobAsync(ScaleJobRequest request, CallerContext caller, CancellationToken ct = default)
+    {
+        caller.Check();
+        RequestChecks.JobName(request.Namespace, request.Name);
+        var requestId = RequestChecks.RequestId(request.RequestId);
+        if (request.Reason.Length > StoreLimits.ReasonLength)
+            throw new SpecValidationException("reason", $"must be at most {StoreLimits.ReasonLength} characters");
+        if (request.Parallelism < 1)
+            throw new SpecValidationException("parallelism", $"must be at least 1, got {request.Parallelism}");
+        var target = RequestChecks.Target(request.Namespace, request.Name);
+        var head = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct);
+        if (head is null || head.DesiredState == DesiredState.Deleted)
+        {
+            if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } recorded)
+                return await ReplayScaleAsync(recorded, target, request, ct);
+            throw JobNotFound(request.Namespace, request.Name, head is not null);
+        }
+        var spec = CanonicalSpec.FromCanonicalJson(head.CanonicalSpec!);
+        CheckScaleBounds(spec, request.Parallelism);
+        spec.Resources ??= new Resources();
+        var before = spec.Resources.Parallelism;
+        spec.Resources.Parallelism = request.Parallelism;
+        var content = RevisionContent.Of(spec, SourceKind.Spec, null);
+        try
+        {
+            var (response, earlier) = await store.WriteAsync<(ScaleJobResponse?, AuditRecord?)>(async tx =>
+            {
+                var now = _options.Clock.GetUtcNow();
+                var job = await tx.LockJobAsync(request.Namespace, request.Name);
+                var moved = job is null || job.DesiredState == DesiredState.Deleted || job.Revision != head.Revision ||
+                            (request.HasExpectedRevision && request.ExpectedRevision != job.Revision);
+                if (moved && requestId is not null && await tx.FindAuditByRequestIdAsync(requestId) is { } recorded)
+                    return (null, recorded);
+                if (job is null || job.DesiredState == DesiredState.Deleted)
+                    throw JobNotFound(request.Namespace, request.Name, job is not null);
+                if (request.HasExpectedRevision && request.ExpectedRevision != job.Revision)
+                    throw StaleRevision(target, request.ExpectedRevision, job.Revision);
+                if (job.Revision != head.Revision)
+                    throw new ConflictException($"{target} changed while it was scaled (now revision {job.Revision}); retry", job.Revision);
+                if (job.DesiredState == DesiredState.Suspended)
+                    throw new ConflictException($"{target} is suspended: resume it before scaling", job.Revision);
+                if (before == request.Parallelism)
+                    return (new ScaleJobResponse { Job = job.ToJob(), Revision = job.Revision, PreviousRevision = job.Revision }, null);
+                var to = job.Revision + 1;
+                var revisionId = await tx.InsertRevisionAsync(job.Id, to, content, caller.Actor, now, requestId);
+                await tx.SetHeadAsync(job.Id, job.Revision, to, revisionId, job.DesiredState, now, caller.Actor);
+                await tx.AppendAuditAsync(new AuditEntry(now, caller.Actor, AuditAction.JobScale, target, job.Id, requestId, job.Revision, to,
+                    job.SpecHash, content.SpecHash, caller.Client, NullIfEmpty(request.Reason) ?? $"parallelism {before} -> {request.Parallelism}"));
+                var started = await StartScaleDeploymentsAsync(tx, $"{request.Namespace}/{request.Name}", to, caller.Actor, now, ct);
+                var scaled = job with { Revision = to, SpecHash = content.SpecHash, SourceKind = SourceKind.Spec, UpdatedAt = now, UpdatedBy = caller.Actor };
+                return (new ScaleJobResponse
+                {
+                    Job = scaled.ToJob(spec), Revision = to, PreviousRevision = job.Revision, Changed = true, DeploymentIds = { started },
+                }, null);
+            }, ct);
+            return earlier is null ? response! : await ReplayScaleAsync(earlier, target, request, ct);
+        }
+        catch (DuplicateKeyException error)
+        {
+            if (requestId is not null && await store.FindAuditByRequestIdAsync(requestId, ct) is { } raced)
+                return await ReplayScaleAsync(raced, target, request, ct);
+            throw new ConflictException($"{target} changed concurrently: {error.Message}");
+        }
+    }
+
+    /// <summary>The bounds a parallelism must keep: <c>resources.max_parallelism</c> and, when enabled, autoscaling's.</summary>
+    private static void CheckScaleBounds(JobSpec spec, int parallelism)
+    {
+        if (spec.Resources is { MaxParallelism: > 0 } resources && parallelism > resources.MaxParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} exceeds resources.maxParallelism {resources.MaxParallelism}");
+        if (spec.Autoscaling is not { Enabled: true } autoscaling)
+            return;
+        if (autoscaling.MinParallelism > 0 && parallelism < autoscaling.MinParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} is below autoscaling.minParallelism {autoscaling.MinParallelism}");
+        if (autoscaling.MaxParallelism > 0 && parallelism > autoscaling.MaxParallelism)
+            throw new SpecValidationException("parallelism", $"{parallelism} exceeds autoscaling.maxParallelism {autoscaling.MaxParallelism}");
+    }
+
+    private async Task<IReadOnlyList<long>> StartScaleDeploymentsAsync(StoreTransaction tx, string job, long revision, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (_options.Deployments is not { } deployments)
+            return [];
+        var submitted = await deployments.LastSubmissionsAsync(tx, job, ct);
+        var created = await deployments.CreateAsync(tx, submitted.Select(d => new NewDeployment(job, revision, d.Fabric, DeploymentKind.Scale, actor)), now, ct);
+        return created.Select(d => d.Id).ToList();
+    }
+
+    private async Task<ScaleJobResponse> ReplayScaleAsync(AuditRecord earlier, string target, ScaleJobRequest request, CancellationToken ct)
+    {
+        if (earlier.Action != AuditAction.JobScale || earlier.Target != target)
+            throw new ConflictException($"request id '{earlier.RequestId}' was already used for {Describe(earlier)}; " +
+                                        "a retry must repeat the same request, a new request needs a new id");
+        var job = await store.FindJobAsync(request.Namespace, request.Name, includeSpec: true, ct)
+                  ?? throw JobNotFound(request.Namespace, request.Name, false);
+        return new ScaleJobResponse
+        {
+            Job = job.ToJob(), Revision = earlier.AfterRevision ?? 0, PreviousRevision = earlier.BeforeRevision ?? 0, Changed = true, Replayed = true,
+        };
+    }
+
+    /// <summary>
+    /// The deployments that carry a desired-state change out: one per fabric where the job was ever submitted, for the
+    /// revision submitted there last (what runs or ran), written in the change's transaction.
+    /// </summary>
+    private async Task<IReadOnlyList<long>> StartDeploymentsAsync(StoreTransaction tx, string job, DesiredState state, string actor,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (_options.Deployments is not { } deployments)
+            return [];
+        var kind = state switch
+        {
+            DesiredState.Suspended => DeploymentKind.Suspend,
+            DesiredState.Deleted => DeploymentKind.Delete,
+            _ => DeploymentKind.Resume,
+        };
+        var submitted = await deployments.LastSubmissionsAsync(tx, job, ct);
+        var created = await deployments.CreateAsync(tx, submitted.Select(d => new NewDeployment(job, d.Revision, d.Fabric, kind, actor)), now, ct);
+        return created.Select(d => d.Id).ToList();
     }
 
     private async Task<ChangeJobStateResponse> ReplayStateChangeAsync(AuditRecord earlier, AuditAction action, string target,
@@ -343,8 +596,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     /// <summary>The live jobs whose current revision reads or writes the dataset.</summary>
     public async Task<DatasetLineage> GetDatasetLineageAsync(GetDatasetLineageRequest request, CallerContext caller, CancellationToken ct = default)
     {
-        var dataset = await DatasetAsync(request.Uri, ct);
-        var links = await store.LinksOfDatasetsAsync([dataset.Id], null, ct);
+        var uri = DatasetUriOf(request.Uri);
+        var (dataset, links) = await store.FindDatasetLinksAsync(uri, ct) ?? throw DatasetNotFound(uri);
         var response = new DatasetLineage { Dataset = dataset.ToInfo() };
         response.Readers.AddRange(links.Where(l => l.Direction == DatasetDirection.Read).Select(l => l.ToRef()));
         response.Writers.AddRange(links.Where(l => l.Direction == DatasetDirection.Write).Select(l => l.ToRef()));
@@ -499,11 +752,14 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
 
     private async Task<DatasetRecord> DatasetAsync(string uri, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(uri)) throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic");
-        var normalized = RequestChecks.DatasetUri(uri);
-        return await store.FindDatasetAsync(normalized, ct)
-               ?? throw new NotFoundException($"dataset {normalized} not found: no job has ever read or written it");
+        var normalized = DatasetUriOf(uri);
+        return await store.FindDatasetAsync(normalized, ct) ?? throw DatasetNotFound(normalized);
     }
+
+    private static string DatasetUriOf(string uri) =>
+        string.IsNullOrWhiteSpace(uri) ? throw new SpecValidationException("uri", "is required, e.g. kafka://cluster/topic") : RequestChecks.DatasetUri(uri);
+
+    private static NotFoundException DatasetNotFound(string uri) => new($"dataset {uri} not found: no job has ever read or written it");
 
     private async Task<FabricRecord> FabricAsync(string name, CancellationToken ct) =>
         (await store.ListFabricsAsync(ct)).Where(f => f.Name == name).Select(ToFabricRecord).FirstOrDefault()

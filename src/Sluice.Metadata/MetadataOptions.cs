@@ -1,4 +1,5 @@
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Metadata;
 
@@ -10,5 +11,17 @@ public sealed class MetadataOptions
     /// <summary>Turns SQL sources into JobSpecs; see <see cref="ISpecSourceTranslator"/>.</summary>
     public ISpecSourceTranslator? SqlTranslator { get; init; }
 
+    /// <summary>Most applies that share one transaction (group commit); 1 writes every apply alone.</summary>
+    public int ApplyBatchSize { get; init; } = 64;
+
+    /// <summary>Group-commit transactions in flight at once from one replica.</summary>
+    public int ApplyBatchConcurrency { get; init; } = 2;
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// When set, suspend / resume / delete also record the deployments that carry the change out, in the same
+    /// transaction; null (metadata alone) changes only the desired state.
+    /// </summary>
+    public DeploymentStore? Deployments { get; init; }
 }

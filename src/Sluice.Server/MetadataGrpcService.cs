@@ -34,6 +34,12 @@ public sealed class MetadataGrpcService(MetadataCommands commands) : MetadataSer
         return commands.SuspendJobAsync(request, CallerHeaders.Caller(context), context.CancellationToken);
     }
 
+    public override Task<ScaleJobResponse> ScaleJob(ScaleJobRequest request, ServerCallContext context)
+    {
+        request.RequestId = CallerHeaders.RequestIdOr(request.RequestId, context);
+        return commands.ScaleJobAsync(request, CallerHeaders.Caller(context), context.CancellationToken);
+    }
+
     public override Task<ChangeJobStateResponse> ResumeJob(ChangeJobStateRequest request, ServerCallContext context)
     {
         request.RequestId = CallerHeaders.RequestIdOr(request.RequestId, context);

@@ -17,7 +17,11 @@ internal static class MetadataWiring
         EnsureSqliteDirectory(options.Database);
         services.AddSingleton(_ => StoreFactory.Open(options.Database));
         services.AddSingleton(provider => new MetadataCommands(provider.GetRequiredService<SluiceStore>(),
-            new MetadataOptions { Platform = options.Platform, SqlTranslator = new SqlSourceTranslator(options.Platform) }));
+            new MetadataOptions
+            {
+                Platform = options.Platform, SqlTranslator = new SqlSourceTranslator(options.Platform),
+                Deployments = provider.GetRequiredService<Sluice.Store.Deployments.DeploymentStore>(),
+            }));
         return Redact(options.Database);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
@@ -27,8 +28,11 @@ internal static class WorkflowWiring
             provider.GetRequiredService<DeploymentStore>(),
             provider.GetRequiredService<IJobSpecSource>(),
             new CompilerRenderer(platform),
-            // In-memory providers stand in until the local state store / topic / dashboard / alert providers are wired.
-            Enum.GetValues<ResourceKind>().Where(kind => kind != ResourceKind.Savepoint).Select(kind => new InMemoryProvisioner(kind)),
+            LocalProviders.All(new LocalProviderOptions
+            {
+                Folder = options.LocalFolder,
+                DefaultRuntime = platform.DefaultRuntime is Runtime.Samza ? Runtime.Samza : Runtime.Flink,
+            }),
             new SingleDriverSelector(driver)));
         services.AddSingleton(provider => new DeploymentWorker(provider.GetRequiredService<DeploymentEngine>(),
             new WorkerOptions { LeaseTtl = options.LeaseTtl, RenewInterval = options.LeaseTtl / 3 }));

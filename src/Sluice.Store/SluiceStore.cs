@@ -62,7 +62,7 @@ public sealed class SluiceStore : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             await using var connection = await _dialect.OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(_dialect.WriteIsolation, ct);
             try
             {
                 var tx = new StoreTransaction(_dialect, connection, transaction, ct);
@@ -271,6 +271,28 @@ public sealed class SluiceStore : IAsyncDisposable
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    /// <summary>
+    /// A dataset and the links of live jobs' head revisions to it, in one round trip; null when no job ever linked it.
+    /// </summary>
+    public async Task<(DatasetRecord Dataset, IReadOnlyList<LineageLink> Links)?> FindDatasetLinksAsync(string uri, CancellationToken ct = default)
+    {
+        await using var connection = await _dialect.OpenAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            "SELECT " + DatasetRow.Columns + " FROM datasets WHERE uri = @Uri; " +
+            LinksSelect + "WHERE jd.dataset_id = (SELECT id FROM datasets WHERE uri = @Uri) AND j.desired_state <> @Deleted " + LinksOrder,
+            new { Uri = uri, Deleted = (short)DesiredState.Deleted }, cancellationToken: ct));
+        var dataset = await results.ReadSingleOrDefaultAsync<DatasetRow>();
+        var links = (await results.ReadAsync<LinkRow>()).Select(r => r.ToRecord()).ToList();
+        return dataset is null ? null : (dataset.ToRecord(), links);
+    }
+
+    private const string LinksSelect =
+        "SELECT j.id AS JobId, j.namespace AS Namespace, j.name AS Name, j.revision AS Revision, jd.dataset_id AS DatasetId, " +
+        "d.uri AS DatasetUri, jd.direction AS Direction FROM job_datasets jd " +
+        "JOIN jobs j ON j.current_revision_id = jd.revision_id JOIN datasets d ON d.id = jd.dataset_id ";
+
+    private const string LinksOrder = "ORDER BY j.namespace, j.name, d.uri";
+
     /// <summary>The links of live jobs' head revisions to the given datasets (in one direction, or both).</summary>
     public Task<IReadOnlyList<LineageLink>> LinksOfDatasetsAsync(IReadOnlyCollection<long> datasetIds, DatasetDirection? direction,
         CancellationToken ct = default) =>
@@ -290,10 +312,7 @@ public sealed class SluiceStore : IAsyncDisposable
         foreach (var chunk in ids.Chunk(Math.Max(1, _dialect.MaxParameters - 2)))
         {
             var rows = await connection.QueryAsync<LinkRow>(new CommandDefinition(
-                "SELECT j.id AS JobId, j.namespace AS Namespace, j.name AS Name, j.revision AS Revision, jd.dataset_id AS DatasetId, " +
-                "d.uri AS DatasetUri, jd.direction AS Direction FROM job_datasets jd " +
-                "JOIN jobs j ON j.current_revision_id = jd.revision_id JOIN datasets d ON d.id = jd.dataset_id " +
-                "WHERE " + condition + " AND j.desired_state <> @Deleted ORDER BY j.namespace, j.name, d.uri",
+                LinksSelect + "WHERE " + condition + " AND j.desired_state <> @Deleted " + LinksOrder,
                 new { Ids = chunk, Direction = (short?)direction, Deleted = (short)DesiredState.Deleted }, cancellationToken: ct));
             result.AddRange(rows.Select(r => r.ToRecord()));
         }

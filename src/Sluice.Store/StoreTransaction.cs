@@ -46,6 +46,29 @@ public sealed class StoreTransaction
         return locked is null ? null : row?.ToRecord();
     }
 
+    /// <summary>
+    /// Locks many jobs at once (in key order, so concurrent batches cannot deadlock) and answers those that exist,
+    /// deleted or not, with their head revisions.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Namespace, string Name), JobRecord>> LockJobsAsync(IReadOnlyCollection<(string Namespace, string Name)> keys)
+    {
+        await FlushAsync();
+        return await BatchWrites.LockJobsAsync(_dialect, this, keys, _ct);
+    }
+
+    /// <summary>Inserts many job rows (revision 0, no head yet) and their namespaces; answers their ids.</summary>
+    public async Task<IReadOnlyDictionary<(string Namespace, string Name), long>> InsertJobsAsync(
+        IReadOnlyCollection<(string Namespace, string Name, string Actor)> jobs, DesiredState state, DateTimeOffset at)
+    {
+        if (jobs.Count == 0) return new Dictionary<(string, string), long>();
+        await FlushAsync();
+        return await BatchWrites.InsertJobsAsync(_dialect, this, jobs, state, Micros.From(at), _ct);
+    }
+
+    /// <summary>Inserts many immutable revisions with their index rows; answers their ids in the order given.</summary>
+    public async Task<IReadOnlyList<long>> InsertRevisionsAsync(IReadOnlyList<RevisionWrite> revisions, DateTimeOffset at) =>
+        revisions.Count == 0 ? [] : await BatchWrites.InsertRevisionsAsync(_dialect, this, revisions, Micros.From(at), _ct);
+
     /// <summary>Inserts the job row (revision 0, no head yet), creating its namespace on first use.</summary>
     public async Task<long> InsertJobAsync(string @namespace, string name, DesiredState state, DateTimeOffset at, string actor)
     {
@@ -122,6 +145,16 @@ public sealed class StoreTransaction
         var row = await Connection.QuerySingleOrDefaultAsync<AuditRow>(Command(
             "SELECT " + AuditRow.Columns + " FROM audit_log WHERE request_id = @RequestId", new { RequestId = requestId }));
         return row?.ToRecord();
+    }
+
+    /// <summary>Which of <paramref name="requestIds"/> the audit log holds already.</summary>
+    public async Task<IReadOnlySet<string>> FindRecordedRequestIdsAsync(IReadOnlyList<string> requestIds)
+    {
+        if (requestIds.Count == 0) return new HashSet<string>();
+        await FlushAsync();
+        var found = await Connection.QueryAsync<string>(Command(
+            "SELECT request_id FROM audit_log WHERE " + _dialect.InList("request_id", "RequestIds"), new { RequestIds = requestIds.ToArray() }));
+        return found.ToHashSet(StringComparer.Ordinal);
     }
 
     public Task PutFabricAsync(string name, string config, DateTimeOffset at, string actor)

@@ -237,6 +237,68 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal(accepted.Count + 1, (await AuditAsync("hot")).Count);
     }
 
+    [Fact]
+    public async Task Concurrent_applies_sharing_transactions_each_keep_the_outcome_they_would_have_alone()
+    {
+        // One group-commit drain at a time, so the burst below queues up behind the first batch and shares transactions.
+        var commands = new MetadataCommands(database.Store, new MetadataOptions { ApplyBatchConcurrency = 1 });
+        Task<ApplyJobResponse> Send(JobSpec spec, long? expected = null, string requestId = "") =>
+            commands.ApplyJobAsync(Apply(spec, expected, requestId), Bob);
+        for (var i = 0; i < 5; i++)
+        {
+            await Send(Job(_ns, $"update-{i}", writes: [Topic($"out-{i}")]));
+            await Send(Job(_ns, $"stale-{i}"));
+            await Send(Job(_ns, $"same-{i}"));
+        }
+        var start = new AsyncBarrier(33);
+        async Task<object> When(Func<Task<ApplyJobResponse>> apply)
+        {
+            await start.SignalAndWaitAsync();
+            try
+            {
+                return await apply();
+            }
+            catch (MetadataException refused)
+            {
+                return refused;
+            }
+        }
+
+        var created = Enumerable.Range(0, 10).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"new-{i}", reads: [Topic("shared")]))))).ToList();
+        var updated = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"update-{i}", writes: [Topic($"out-{i}"), Topic("more")]), expected: 1)))).ToList();
+        var stale = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"stale-{i}", parallelism: 2), expected: 7)))).ToList();
+        var unchanged = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"same-{i}"))))).ToList();
+        var twice = Enumerable.Range(0, 4).Select(i => Task.Run(() => When(() => Send(Job(_ns, "twice", parallelism: i + 1))))).ToList();
+        var retried = Enumerable.Range(0, 4).Select(_ => Task.Run(() => When(() => Send(Job(_ns, "retried"), requestId: "retry-" + _ns)))).ToList();
+        await Task.WhenAll(created.Concat(updated).Concat(stale).Concat(unchanged).Concat(twice).Concat(retried));
+
+        Assert.True(commands.AppliesWrittenTogether > 1, "the burst should have shared transactions");
+        Assert.All(created, t => Assert.Equal((ApplyOutcome.Created, 1L), (((ApplyJobResponse)t.Result).Outcome, ((ApplyJobResponse)t.Result).Revision)));
+        Assert.All(updated, t => Assert.Equal((ApplyOutcome.Updated, 1L, 2L),
+            (((ApplyJobResponse)t.Result).Outcome, ((ApplyJobResponse)t.Result).PreviousRevision, ((ApplyJobResponse)t.Result).Revision)));
+        Assert.All(stale, t => Assert.Contains("expected revision 7", Assert.IsType<ConflictException>(t.Result).Message));
+        Assert.All(unchanged, t => Assert.Equal((ApplyOutcome.Unchanged, 1L), (((ApplyJobResponse)t.Result).Outcome, ((ApplyJobResponse)t.Result).Revision)));
+        Assert.Equal([1L, 2L, 3L, 4L], twice.Select(t => ((ApplyJobResponse)t.Result).Revision).Order());
+        Assert.Equal(1, retried.Count(t => !((ApplyJobResponse)t.Result).Replayed));
+        Assert.All(retried, t => Assert.Equal(1L, ((ApplyJobResponse)t.Result).Revision));
+
+        // What is stored agrees with the answers: revisions, audit rows and lineage rows, nothing for the refused.
+        Assert.Equal(10, (await commands.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = Topic("shared") }, Alice)).Readers.Count);
+        Assert.Equal(5, (await commands.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = Topic("more") }, Alice)).Writers.Count);
+        Assert.Equal(4, (await HistoryAsync("twice")).Count);
+        Assert.Equal(4, (await AuditAsync("twice")).Count);
+        Assert.Single(await HistoryAsync("retried"));
+        Assert.Single(await AuditAsync("retried"));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(2, (await HistoryAsync($"update-{i}")).Count);
+            Assert.Single(await HistoryAsync($"stale-{i}"));
+            Assert.Single(await AuditAsync($"stale-{i}"));
+            Assert.Single(await HistoryAsync($"same-{i}"));
+            Assert.Equal([AuditAction.JobApplyUnchanged, AuditAction.JobCreate], (await AuditAsync($"same-{i}")).Select(a => a.Action));
+        }
+    }
+
     // ---- validation -----------------------------------------------------------------------------------------
 
     [Fact]

@@ -27,20 +27,23 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>HTTP/1.1 client on the REST endpoint.</summary>
     public HttpClient Http { get; }
 
-    /// <summary>A server over a fresh SQLite file in a temporary directory.</summary>
-    public static async Task<RunningServer> StartSqliteAsync()
+    /// <summary>A server over a fresh SQLite file in a temporary directory, validating and rendering with <paramref name="platform"/>.</summary>
+    public static async Task<RunningServer> StartSqliteAsync(PlatformConfig? platform = null)
     {
         var directory = Directory.CreateTempSubdirectory("sluice-server-test-").FullName;
-        return new RunningServer(await SluiceServer.StartAsync(Options($"sqlite://{directory}/sluice.db")), directory);
+        var options = Options($"sqlite://{directory}/sluice.db", Path.Combine(directory, "local")) with { Platform = platform };
+        return new RunningServer(await SluiceServer.StartAsync(options), directory);
     }
 
     /// <summary>A server over the given database URL (shared with other replicas).</summary>
     public static async Task<RunningServer> StartAsync(string databaseUrl) =>
-        new(await SluiceServer.StartAsync(Options(databaseUrl)), null);
+        new(await SluiceServer.StartAsync(Options(databaseUrl, Path.Combine(Path.GetTempPath(), "sluice-server-test-local"))), null);
 
-    private static SluiceServerOptions Options(string database) => new()
+    /// <param name="localFolder">Where the local fabric's runs and resources go (never the test's working directory).</param>
+    private static SluiceServerOptions Options(string database, string localFolder) => new()
     {
         Database = database,
+        LocalFolder = localFolder,
         Listen = new Uri("http://127.0.0.1:0"),
         LogLevel = LogLevel.Warning,
     };

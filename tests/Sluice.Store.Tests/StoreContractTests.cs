@@ -51,6 +51,51 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_dataset_created_by_a_concurrent_transaction_is_linked_not_duplicated(bool batch)
+    {
+        // The first transaction adds a new dataset and stays open; the second links the same dataset and has to wait on
+        // its unique key; when the first commits, the second must link the row the first made. Two namespaces, so the
+        // only row both want is the dataset.
+        var ns = NewNamespace();
+        var otherNs = NewNamespace();
+        var topic = $"kafka://race/{ns}";
+        var firstInserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstMayCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Task.Run(() => Store.WriteAsync(async tx =>
+        {
+            var jobId = await tx.InsertJobAsync(ns, "first", DesiredState.Running, T0, "alice");
+            var revisionId = await tx.InsertRevisionAsync(jobId, 1, Revision("sha256:first", writes: [topic]), "alice", T0, null);
+            await tx.SetHeadAsync(jobId, 0, 1, revisionId, DesiredState.Running, T0, "alice");
+            firstInserted.TrySetResult();
+            await firstMayCommit.Task;
+            return jobId;
+        }));
+        await firstInserted.Task;
+        var second = Task.Run(() => Store.WriteAsync(async tx =>
+        {
+            var jobId = batch
+                ? (await tx.InsertJobsAsync([(otherNs, "second", "bob")], DesiredState.Running, T0))[(otherNs, "second")]
+                : await tx.InsertJobAsync(otherNs, "second", DesiredState.Running, T0, "bob");
+            var content = Revision("sha256:second", reads: [topic]);
+            var revisionId = batch
+                ? (await tx.InsertRevisionsAsync([new RevisionWrite(jobId, 1, content, "bob", null)], T0)).Single()
+                : await tx.InsertRevisionAsync(jobId, 1, content, "bob", T0, null);
+            await tx.SetHeadAsync(jobId, 0, 1, revisionId, DesiredState.Running, T0, "bob");
+            return jobId;
+        }));
+        await database.WaitForLockWaitAsync(second);
+        firstMayCommit.SetResult();
+        await Task.WhenAll(first, second);
+
+        var dataset = await Store.FindDatasetAsync(topic);
+        var links = await Store.LinksOfDatasetsAsync([dataset!.Id], null);
+        Assert.Equal([("first", DatasetDirection.Write), ("second", DatasetDirection.Read)],
+            links.Select(l => (l.Name, l.Direction)).Order().ToList());
+    }
+
     [Fact]
     public async Task A_created_job_reads_back_with_its_head_revision()
     {

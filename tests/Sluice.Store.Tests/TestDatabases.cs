@@ -43,6 +43,34 @@ public abstract class TestDatabase : IAsyncLifetime
 
     protected abstract Task<string> CreateAsync();
 
+    /// <summary>
+    /// Returns once a transaction of this database waits for a row or key lock (so a test can release the holder at
+    /// the right moment); fails if <paramref name="waiter"/> ends first or nothing waits within 30 s. SQLite has one
+    /// writer at a time and no view of waiters: a short pause stands in.
+    /// </summary>
+    public async Task WaitForLockWaitAsync(Task waiter)
+    {
+        if (LockWaitQuery is not { } query)
+        {
+            await Task.Delay(300);
+            return;
+        }
+        await using var connection = await OpenRawAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (waiter.IsCompleted) throw new InvalidOperationException("the transaction finished without waiting for the lock", waiter.Exception);
+            await using var command = connection.CreateCommand();
+            command.CommandText = query;
+            if (Convert.ToInt64(await command.ExecuteScalarAsync()) > 0) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("no transaction waited for a lock within 30 s");
+    }
+
+    /// <summary>Counts the transactions waiting for a lock in this database; null where the database cannot tell.</summary>
+    protected virtual string? LockWaitQuery => null;
+
     protected abstract Task DropAsync();
 
     protected static string Required(string variable) =>
@@ -84,6 +112,9 @@ public sealed class PostgresTestDatabase : TestDatabase
 
     public override StoreDialectKind Kind => StoreDialectKind.Postgres;
 
+    protected override string LockWaitQuery =>
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+
     private string ConnectionString => new NpgsqlConnectionStringBuilder(_admin) { Database = DatabaseName }.ConnectionString;
 
     protected override async Task<string> CreateAsync()
@@ -117,6 +148,10 @@ public sealed class MySqlTestDatabase : TestDatabase
     private readonly string _admin = Required("SLUICE_TEST_MYSQL");
 
     public override StoreDialectKind Kind => StoreDialectKind.MySql;
+
+    protected override string LockWaitQuery =>
+        "SELECT count(*) FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id " +
+        "WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()";
 
     private string ConnectionString => new MySqlConnectionStringBuilder(_admin) { Database = DatabaseName }.ConnectionString;
 

@@ -59,6 +59,36 @@ public sealed class BenchDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The database server's main process when it runs on this machine (PostgreSQL: the postmaster, parent of our
+    /// backend; MySQL/MariaDB: the server's pid file), so its CPU time can be measured; null when unknown.
+    /// </summary>
+    public async Task<int?> LocalServerProcessAsync()
+    {
+        try
+        {
+            await using var connection = await OpenAsync();
+            await using var command = connection.CreateCommand();
+            switch (Dialect)
+            {
+                case BenchDialect.Postgres:
+                    command.CommandText = "SELECT pg_backend_pid()";
+                    var backend = Convert.ToInt32(await command.ExecuteScalarAsync());
+                    return CpuMeter.ParentOf(backend);
+                case BenchDialect.MySql:
+                    command.CommandText = "SELECT @@pid_file";
+                    var pidFile = (string?)await command.ExecuteScalarAsync();
+                    return pidFile is not null && File.Exists(pidFile) && int.TryParse((await File.ReadAllTextAsync(pidFile)).Trim(), out var pid) ? pid : null;
+                default:
+                    return null;
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or DbException or FormatException)
+        {
+            return null;
+        }
+    }
+
     public PgBench.Connection? PgBenchTarget()
     {
         if (Dialect != BenchDialect.Postgres)

@@ -16,6 +16,7 @@ public static class LoadRunner
         var perClient = new List<long>[clients];
         var errors = new long[clients];
         string? firstError = null;
+        var cpu = CpuMeter.Start();
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
         {
@@ -38,7 +39,8 @@ public static class LoadRunner
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed;
         var all = perClient.SelectMany(samples => samples).ToArray();
-        return LoadResult.From(name, clients, elapsed, all, errors.Sum(), firstError);
+        var (ownCpu, databaseCpu) = cpu.PerOperation(all.Length);
+        return LoadResult.From(name, clients, elapsed, all, errors.Sum(), firstError) with { SluiceCpuMs = ownCpu, DatabaseCpuMs = databaseCpu };
     }
 }
 
@@ -47,6 +49,12 @@ public sealed record LoadResult(
     string Name, int Clients, double Seconds, long Operations, long Errors, double PerSecond,
     double P50Ms, double P90Ms, double P99Ms, double MaxMs, string? FirstError)
 {
+    /// <summary>CPU milliseconds per operation in the bench process (client and in-process server).</summary>
+    public double? SluiceCpuMs { get; init; }
+
+    /// <summary>CPU milliseconds per operation in the database server's processes on this machine.</summary>
+    public double? DatabaseCpuMs { get; init; }
+
     public static LoadResult From(string name, int clients, TimeSpan elapsed, long[] ticks, long errors, string? firstError)
     {
         Array.Sort(ticks);

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Sluice.Bench.Measurement;
+using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Workflow;
 using Sluice.Metadata;
 using Sluice.Runtimes.Drivers.Local;
@@ -109,7 +110,7 @@ public static class DeployScenario
         var metrics = new EngineMetrics();
         var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Faults = new FaultPlan { Latency = latency } });
         var engine = new DeploymentEngine(deployments, source, new CompilerRenderer(Platform()),
-            Enum.GetValues<ResourceKind>().Where(k => k != ResourceKind.Savepoint).Select(k => new InMemoryProvisioner(k, latency)),
+            LocalProviders.InMemory(new FaultPlan { Latency = latency }),
             new SingleDriverSelector(driver), new WorkflowOptions { ObserveInterval = TimeSpan.FromMilliseconds(20) }, metrics);
         var options = new WorkerOptions
         {

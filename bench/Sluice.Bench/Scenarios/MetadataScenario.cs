@@ -35,14 +35,22 @@ public static class MetadataScenario
             DefaultValueFactory = _ => TimeSpan.FromSeconds(20),
             CustomParser = result => ParseDuration(result.Tokens.Single().Value),
         };
+        var only = new Option<string[]>("--operations")
+        {
+            Description = "Which measurements to run: apply get lineage list reads (default all)",
+            DefaultValueFactory = _ => AllOperations,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        only.AcceptOnlyFromAmong(AllOperations);
         var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/metadata-<dialect>.json)" };
         var command = new Command("metadata", "Metadata API throughput and latency (apply, get, lineage, list) beside the database's raw insert limit")
         {
-            database, clients, jobs, duration, output,
+            database, clients, jobs, duration, only, output,
         };
         command.SetAction(async (parse, _) =>
         {
-            var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(clients), parse.GetValue(jobs), parse.GetValue(duration));
+            var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(clients), parse.GetValue(jobs), parse.GetValue(duration),
+                parse.GetRequiredValue(only).ToHashSet(StringComparer.Ordinal));
             var report = await RunAsync(settings);
             Print(report);
             var path = parse.GetValue(output) ?? Path.Combine("bench", "results", $"metadata-{report.Dialect}.json");
@@ -54,7 +62,9 @@ public static class MetadataScenario
         return command;
     }
 
-    private sealed record Settings(string Database, int Clients, int Jobs, TimeSpan Duration);
+    private static readonly string[] AllOperations = ["apply", "get", "lineage", "list", "reads"];
+
+    private sealed record Settings(string Database, int Clients, int Jobs, TimeSpan Duration, IReadOnlySet<string> Operations);
 
     public sealed record Report(
         string Dialect, int Clients, int SeededJobs, double SeedSeconds, double DurationSeconds, DateTime RunAt, string Machine,
@@ -64,6 +74,7 @@ public static class MetadataScenario
     {
         await using var database = await BenchDatabase.CreateAsync(settings.Database);
         var dialect = database.Dialect.ToString().ToLowerInvariant();
+        CpuMeter.DatabaseRoot = await database.LocalServerProcessAsync();
         Step($"{dialect}: raw single-row insert transactions, {settings.Clients} clients, {settings.Duration.TotalSeconds:0}s");
         var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration);
         Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
@@ -96,54 +107,71 @@ public static class MetadataScenario
         var operations = new List<LoadResult>();
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
-        Step("apply: a new job per call (revision + lineage rows + audit row)");
-        operations.Add(await LoadRunner.RunAsync("apply (new job)", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        if (settings.Operations.Contains("apply"))
         {
-            var index = settings.Jobs + c * 1_000_000L + seq;
-            await client.ApplyJobAsync(new ApplyJobRequest { Spec = BenchSpecs.Job($"w{run}-{c}-{seq}", index) }, cancellationToken: ct);
-        }));
-
-        Step("get job");
-        operations.Add(await LoadRunner.RunAsync("get job", settings.Clients, settings.Duration, async (c, seq, ct) =>
-        {
-            var i = Random.Shared.Next(settings.Jobs);
-            await client.GetJobAsync(new GetJobRequest { Namespace = BenchSpecs.Namespace(i), Name = SeedName(i) }, cancellationToken: ct);
-        }));
-
-        Step("lineage: readers of a dataset");
-        operations.Add(await LoadRunner.RunAsync("lineage readers of dataset", settings.Clients, settings.Duration, async (c, seq, ct) =>
-        {
-            var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
-            var answer = await client.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = $"kafka://{BenchSpecs.Cluster}/{topic}" }, cancellationToken: ct);
-            if (answer.Readers.Count == 0)
+            Step("apply: a new job per call (revision + lineage rows + audit row)");
+            operations.Add(await LoadRunner.RunAsync(ApplyName, settings.Clients, settings.Duration, async (c, seq, ct) =>
             {
-                throw new InvalidOperationException($"{topic} has no readers");
-            }
-        }));
+                var index = settings.Jobs + c * 1_000_000L + seq;
+                await client.ApplyJobAsync(new ApplyJobRequest { Spec = BenchSpecs.Job($"w{run}-{c}-{seq}", index) }, cancellationToken: ct);
+            }));
+        }
 
-        Step("list: namespace + label selector, first page of 50");
-        operations.Add(await LoadRunner.RunAsync("list (ns + label, 50)", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        if (settings.Operations.Contains("get"))
         {
-            var i = Random.Shared.Next(settings.Jobs);
-            await client.ListJobsAsync(new ListJobsRequest
+            Step("get job");
+            operations.Add(await LoadRunner.RunAsync("get job", settings.Clients, settings.Duration, async (c, seq, ct) =>
             {
-                Namespace = BenchSpecs.Namespace(i),
-                LabelSelector = $"tier={BenchSpecs.Tier(i)}",
-                PageSize = 50,
-            }, cancellationToken: ct);
-        }));
+                var i = Random.Shared.Next(settings.Jobs);
+                await client.GetJobAsync(new GetJobRequest { Namespace = BenchSpecs.Namespace(i), Name = SeedName(i) }, cancellationToken: ct);
+            }));
+        }
 
-        Step("list: jobs reading a topic (--reads)");
-        operations.Add(await LoadRunner.RunAsync("list --reads topic", settings.Clients, settings.Duration, async (c, seq, ct) =>
+        if (settings.Operations.Contains("lineage"))
         {
-            var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
-            await client.ListJobsAsync(new ListJobsRequest { ReadsDataset = $"kafka://{BenchSpecs.Cluster}/{topic}", PageSize = 50 }, cancellationToken: ct);
-        }));
+            Step("lineage: readers of a dataset");
+            operations.Add(await LoadRunner.RunAsync("lineage readers of dataset", settings.Clients, settings.Duration, async (c, seq, ct) =>
+            {
+                var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
+                var answer = await client.GetDatasetLineageAsync(new GetDatasetLineageRequest { Uri = $"kafka://{BenchSpecs.Cluster}/{topic}" }, cancellationToken: ct);
+                if (answer.Readers.Count == 0)
+                {
+                    throw new InvalidOperationException($"{topic} has no readers");
+                }
+            }));
+        }
+
+        if (settings.Operations.Contains("list"))
+        {
+            Step("list: namespace + label selector, first page of 50");
+            operations.Add(await LoadRunner.RunAsync("list (ns + label, 50)", settings.Clients, settings.Duration, async (c, seq, ct) =>
+            {
+                var i = Random.Shared.Next(settings.Jobs);
+                await client.ListJobsAsync(new ListJobsRequest
+                {
+                    Namespace = BenchSpecs.Namespace(i),
+                    LabelSelector = $"tier={BenchSpecs.Tier(i)}",
+                    PageSize = 50,
+                }, cancellationToken: ct);
+            }));
+        }
+
+        if (settings.Operations.Contains("reads"))
+        {
+            Step("list: jobs reading a topic (--reads)");
+            operations.Add(await LoadRunner.RunAsync("list --reads topic", settings.Clients, settings.Duration, async (c, seq, ct) =>
+            {
+                var topic = BenchSpecs.SharedTopic(Random.Shared.Next(BenchSpecs.SharedTopics));
+                await client.ListJobsAsync(new ListJobsRequest { ReadsDataset = $"kafka://{BenchSpecs.Cluster}/{topic}", PageSize = 50 }, cancellationToken: ct);
+            }));
+        }
 
         return new Report(dialect, settings.Clients, settings.Jobs, seedSeconds, settings.Duration.TotalSeconds, DateTime.UtcNow,
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", raw, pgbenchTps, pgbenchDetail, operations,
-            raw.PerSecond > 0 ? operations[0].PerSecond / raw.PerSecond : double.NaN);
+            operations.FirstOrDefault(o => o.Name == ApplyName) is { } apply && raw.PerSecond > 0 ? apply.PerSecond / raw.PerSecond : double.NaN);
     }
+
+    private const string ApplyName = "apply (new job)";
 
     private static string SeedName(long i) => $"seed-{i:D7}";
 
@@ -162,17 +190,17 @@ public static class MetadataScenario
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"sluice-bench metadata: {report.Dialect}, {report.Clients} clients, {report.SeededJobs:N0} jobs seeded, {report.DurationSeconds:0}s each");
-        foreach (var column in new[] { "measure", "ops/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors" })
+        foreach (var column in new[] { "measure", "ops/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors", "cpu ms/op sluice", "cpu ms/op db" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
         void Row(LoadResult result) => table.AddRow(
             Markup.Escape(result.Name), F(result.PerSecond, "N0"), F(result.P50Ms), F(result.P90Ms), F(result.P99Ms), F(result.MaxMs),
-            result.Errors == 0 ? "0" : $"[red]{result.Errors}[/]");
+            result.Errors == 0 ? "0" : $"[red]{result.Errors}[/]", F(result.SluiceCpuMs ?? double.NaN, "0.000"), F(result.DatabaseCpuMs ?? double.NaN, "0.000"));
         Row(report.RawInsert);
         if (report.PgBenchNTps is { } tps)
         {
-            table.AddRow("pgbench -N (tps)", F(tps, "N0"), "", "", "", "", "");
+            table.AddRow("pgbench -N (tps)", F(tps, "N0"), "", "", "", "", "", "", "");
         }
         foreach (var operation in report.Operations)
         {

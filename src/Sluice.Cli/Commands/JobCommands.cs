@@ -238,6 +238,11 @@ public static class JobCommands
             var request = new ChangeJobStateRequest { Namespace = ns, Name = jobName, Reason = parse.GetValue(reason) ?? "", RequestId = Guid.NewGuid().ToString("N") };
             var answer = await client.DeleteJobAsync(request, ClientCall.Options(cancellation, request.RequestId));
             Console.Out.WriteLine(answer.Changed ? $"{ns}/{jobName}: deleted" : $"{ns}/{jobName}: already deleted");
+            if (answer.DeploymentIds.Count > 0)
+            {
+                Console.Out.WriteLine($"delete deployment(s) {string.Join(", ", answer.DeploymentIds)} stop it and release its resources " +
+                                      $"(./sluice rollout status {ns}/{jobName})");
+            }
             return 0;
         }));
         return command;

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Sluice.Cli.Commands;
 
 /// <summary>
-/// `sluice deploy NAME` and `sluice rollout status|history|suspend|resume|delete|rollback|cancel`: the deployment
+/// `sluice deploy NAME` and `sluice rollout status|history|suspend|resume|delete|rollback|cancel|scale`: the deployment
 /// workflow over gRPC. With --watch, each step is shown live with its state and elapsed time; the exit code is
 /// non-zero when a deployment fails or is cancelled.
 /// </summary>
@@ -26,6 +26,7 @@ public static class RolloutCommands
             Request("delete", "Stop the job's runs (savepoint first when stateful) and release its resources", DeploymentAction.Delete),
             Request("rollback", "Deploy the last revision that reached running", DeploymentAction.Rollback),
             Cancel(),
+            Scale(),
         };
     }
 
@@ -119,6 +120,64 @@ public static class RolloutCommands
             AnsiConsole.Write(table);
             return 0;
         }));
+        return command;
+    }
+
+    /// <summary>`rollout scale NAME --parallelism N`: a new revision (metadata, audited), rolled out by Scale deployments.</summary>
+    private static Command Scale()
+    {
+        var job = JobNames.NameArgument();
+        var parallelism = new Option<int>("--parallelism", "-p") { Description = "The new parallelism", Required = true };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Follow each deployment until it finishes; exit non-zero if one fails" };
+        var reason = new Option<string?>("--reason") { Description = "Why, recorded in the audit log" };
+        var command = new Command("scale", "Record a revision with another parallelism and roll it out on every fabric the job was deployed to")
+        {
+            job, JobNames.NamespaceOption, parallelism, watch, reason,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            using var channel = ServerConnection.Open(parse);
+            try
+            {
+                var (ns, name) = JobNames.Resolve(parse, job);
+                var request = new ScaleJobRequest
+                {
+                    Namespace = ns, Name = name, Parallelism = parse.GetRequiredValue(parallelism), Reason = parse.GetValue(reason) ?? "",
+                    RequestId = Guid.NewGuid().ToString("N"),
+                };
+                var answer = await new MetadataService.MetadataServiceClient(channel).ScaleJobAsync(request, ClientCall.Options(cancellation, request.RequestId));
+                if (!answer.Changed)
+                {
+                    Console.Out.WriteLine($"{ns}/{name}: revision {answer.Revision} already has parallelism {request.Parallelism}; nothing to do");
+                    return 0;
+                }
+                Console.Out.WriteLine($"{ns}/{name}: revision {answer.Revision} (from {answer.PreviousRevision}) has parallelism {request.Parallelism}");
+                if (answer.DeploymentIds.Count == 0)
+                {
+                    Console.Out.WriteLine($"{ns}/{name} was never deployed: ./sluice deploy {ns}/{name} rolls the new revision out");
+                    return 0;
+                }
+                var deployments = new DeploymentService.DeploymentServiceClient(channel);
+                var started = new List<Spec.V1.Deployment>();
+                foreach (var id in answer.DeploymentIds)
+                {
+                    var d = await deployments.GetDeploymentAsync(new GetDeploymentRequest { Id = id }, ClientCall.Options(cancellation));
+                    Console.Out.WriteLine($"deployment {d.Id}: {d.Kind} of {d.Job} revision {d.Revision} on {d.Fabric}: {d.State}");
+                    started.Add(d);
+                }
+                if (!parse.GetValue(watch)) return 0;
+                var failed = 0;
+                foreach (var d in started)
+                {
+                    if (!await WatchAsync(deployments, d, cancellation)) failed++;
+                }
+                return failed == 0 ? 0 : 1;
+            }
+            catch (RpcException error)
+            {
+                return RpcErrorReport.Print(error);
+            }
+        });
         return command;
     }
 

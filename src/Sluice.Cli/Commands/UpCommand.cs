@@ -45,14 +45,15 @@ public static class UpCommand
                 foreach (var problem in loaded.Errors) Console.Error.WriteLine(problem.Format(platformFile));
                 return 2;
             }
-            await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
+            var serverOptions = new SluiceServerOptions
             {
                 Database = parse.GetRequiredValue(database),
                 Listen = parse.GetRequiredValue(listen),
                 Platform = loaded.Value,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-            }, cancellation);
-            Console.Out.WriteLine($"sluice: embedded platform up: database {server.DatabaseDescription}, API {server.ApiAddress}, local fabric in ./.sluice/local");
+            };
+            await using var server = await SluiceServer.StartAsync(serverOptions, cancellation);
+            Console.Out.WriteLine($"sluice: embedded platform up: database {server.DatabaseDescription}, API {server.ApiAddress}, local fabric in {serverOptions.LocalFolder}");
             using var channel = GrpcChannel.ForAddress(server.ApiAddress);
             var metadata = new MetadataService.MetadataServiceClient(channel);
             var deployments = new DeploymentService.DeploymentServiceClient(channel);
@@ -92,6 +93,7 @@ public static class UpCommand
                     Console.Out.WriteLine($"  {latest.Job,-40} {latest.Fabric,-12} revision {latest.Revision}  {latest.State}  {latest.RuntimeId}");
                 }
             }
+            PrintLocalArtifacts(serverOptions.LocalFolder);
             await PrintSharedDatasetsAsync(metadata, cancellation);
             if (parse.GetValue(exit)) return failed == 0 ? 0 : 1;
             Console.Out.WriteLine($"serving on {server.ApiAddress} (try: ./sluice rollout history growth/page-view-filter); Ctrl+C stops");
@@ -99,6 +101,31 @@ public static class UpCommand
             return failed == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The dashboards and alert rules the local resource providers wrote: what a real fabric would have received.</summary>
+    private static void PrintLocalArtifacts(string localFolder)
+    {
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"resources provisioned on the local fabrics, under {localFolder}/<fabric>/:");
+        var root = Path.GetFullPath(localFolder);
+        foreach (var (folder, pattern, what) in new[]
+                 {
+                     ("dashboards", "*.json", "Grafana dashboard"), ("alerts", "*.rules.yaml", "Prometheus alerting rules"),
+                 })
+        {
+            var files = Directory.Exists(root)
+                ? Directory.GetDirectories(root).SelectMany(fabric => Directory.Exists(Path.Combine(fabric, folder))
+                    ? Directory.GetFiles(Path.Combine(fabric, folder), pattern, SearchOption.AllDirectories)
+                    : []).Order(StringComparer.Ordinal).ToList()
+                : [];
+            foreach (var file in files)
+            {
+                Console.Out.WriteLine($"  {what,-26} {Path.Combine(localFolder, Path.GetRelativePath(root, file))}");
+            }
+            if (files.Count == 0) Console.Out.WriteLine($"  no {what} (no job asked for one)");
+        }
+        Console.Out.WriteLine($"  (state stores under <fabric>/state/, checkpoint directories under <fabric>/checkpoints/, records under <fabric>/resources/)");
     }
 
     /// <summary>Lineage from the metadata store: the datasets one job writes and another reads.</summary>

@@ -1,26 +1,29 @@
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 using JobRef = Sluice.Runtimes.Drivers.JobRef;
 
 namespace Sluice.Deployment.Providers;
 
 /// <summary>
-/// Provisions one kind of resource a job needs (a state store, a Kafka topic, a dashboard, alert rules).
-/// Every operation is idempotent: provisioning a request twice yields the same external id and one resource;
+/// Provisions one kind of resource a job needs (a state store, a checkpoint directory, a Kafka topic, a dashboard,
+/// alert rules): the one plugin interface of the deployment workflow's Provisioning and Releasing steps. Every
+/// operation is idempotent and keyed by <see cref="ResourceRequest.ExternalId"/> (fabric, job, kind, name — never the
+/// revision), so a step re-run after a crash finds the resource the first run made instead of making a second;
 /// releasing something already gone is a no-op.
 /// </summary>
 public interface IResourceProvider
 {
-    /// <summary>One of <see cref="ResourceKinds"/>.</summary>
-    string Kind { get; }
+    /// <summary>The persisted kind of the resources it makes (the <c>resources</c> table's <c>kind</c>).</summary>
+    ResourceKind Kind { get; }
 
     /// <summary>
-    /// The resources of this kind the job needs on the owner's fabric; empty when none. Pure: no I/O. Bad input throws
-    /// <see cref="ArgumentException"/> naming the JobSpec field.
+    /// The resources of this kind the job needs on the owner's fabric, in a stable order; empty when none. Pure: no
+    /// I/O. Bad input throws <see cref="ArgumentException"/> naming the JobSpec field.
     /// </summary>
     IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner);
 
-    /// <summary>Creates the resource, or brings an existing one up to the request's revision.</summary>
+    /// <summary>Creates the resource, or finds it and brings it up to the request's revision.</summary>
     Task<ProvisionedResource> ProvisionAsync(ResourceRequest request, CancellationToken cancellationToken = default);
 
     Task<ResourceObservation> ObserveAsync(string externalId, CancellationToken cancellationToken = default);
@@ -29,19 +32,11 @@ public interface IResourceProvider
     Task<bool> ReleaseAsync(string externalId, CancellationToken cancellationToken = default);
 }
 
-public static class ResourceKinds
-{
-    public const string StateStore = "state-store";
-    public const string KafkaTopic = "kafka-topic";
-    public const string Dashboard = "dashboard";
-    public const string AlertRules = "alert-rules";
-}
-
 /// <summary>The job revision on a fabric that a resource is provisioned for.</summary>
 public sealed record ResourceOwner(JobRef Job, long Revision, string Fabric);
 
 /// <param name="Name">Unique among the job's resources of this kind on the fabric (a store name, <c>cluster.topic</c>, ...).</param>
-public sealed record ResourceRequest(string Kind, string Name, ResourceOwner Owner, JobSpec Spec)
+public sealed record ResourceRequest(ResourceKind Kind, string Name, ResourceOwner Owner, JobSpec Spec)
 {
     /// <summary>Stable across revisions: keyed by fabric, job, kind and name, never by revision.</summary>
     public string ExternalId => ResourceIds.Format(Kind, Owner.Fabric, Owner.Job, Name);
@@ -51,7 +46,7 @@ public sealed record ResourceRequest(string Kind, string Name, ResourceOwner Own
 /// <param name="Changed">False when the resource already existed exactly as requested.</param>
 public sealed record ProvisionedResource(
     string ExternalId,
-    string Kind,
+    ResourceKind Kind,
     string Name,
     long Revision,
     string? Location,

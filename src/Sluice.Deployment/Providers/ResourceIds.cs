@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using Sluice.Runtimes.Drivers;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers;
 
 /// <summary>External ids: <c>kind/fabric/namespace/job/name</c>; every part is a safe path segment.</summary>
 public static partial class ResourceIds
 {
-    public static string Format(string kind, string fabric, JobRef job, string name) =>
-        $"{Segment(kind, "kind")}/{Segment(fabric, "fabric")}/{Segment(job.Namespace, "namespace")}/{Segment(job.Name, "name")}/{Segment(name, "resource name")}";
+    public static string Format(ResourceKind kind, string fabric, JobRef job, string name) =>
+        $"{kind.ToKebab()}/{Segment(fabric, "fabric")}/{Segment(job.Namespace, "namespace")}/{Segment(job.Name, "name")}/{Segment(name, "resource name")}";
 
     public static (string Kind, string Fabric, JobRef Job, string Name) Parse(string externalId)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sluice.Deployment.Providers;
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
@@ -16,13 +17,13 @@ public sealed class DeploymentEngine(
     DeploymentStore store,
     IJobSpecSource specs,
     IArtifactRenderer renderer,
-    IEnumerable<IResourceProvisioner> provisioners,
+    IEnumerable<IResourceProvider> providers,
     IRuntimeDriverSelector drivers,
     WorkflowOptions? options = null,
     EngineMetrics? metrics = null)
 {
     private readonly WorkflowOptions _options = options ?? new WorkflowOptions();
-    private readonly Dictionary<ResourceKind, IResourceProvisioner> _provisioners = provisioners.ToDictionary(p => p.Kind);
+    private readonly IReadOnlyList<IResourceProvider> _providers = providers.ToList();
 
     public DeploymentStore Store => store;
 
@@ -69,7 +70,8 @@ public sealed class DeploymentEngine(
     private Task<Outcome> RunAsync(StepContext step, CancellationToken ct) => step.Deployment.State switch
     {
         DeploymentState.Queued => QueuedAsync(step, ct),
-        DeploymentState.Pending or DeploymentState.Admitted => AdmitAsync(step, ct),
+        DeploymentState.Pending => AdmitAsync(step, ct),
+        DeploymentState.Admitted => ChoosePathAsync(step, ct),
         DeploymentState.Provisioning => ProvisionAsync(step, ct),
         DeploymentState.Rendering => RenderAsync(step, ct),
         DeploymentState.Savepointing => SavepointAsync(step, ct),
@@ -88,13 +90,19 @@ public sealed class DeploymentEngine(
         {
             return step.Wait(_options.QueuedRecheck);
         }
+        // Requests racing into an empty slot can each miss the other's queued row at creation; the newest still wins here.
+        if (await store.NewestQueuedIdAsync(d.Job, d.Fabric, ct) is { } newer && newer > d.Id)
+        {
+            var reason = $"superseded by deployment {newer} before it started";
+            return step.Finish(DeploymentState.Superseded, reason, reason);
+        }
         return step.Advance(DeploymentState.Pending, $"its turn: the (job, fabric) slot {d.ActiveKey} is free") with
         {
             Next = step.Advanced(DeploymentState.Pending) with { HoldsSlot = true },
         };
     }
 
-    /// <summary>Validates the request against the revision and what runs now, and chooses the path.</summary>
+    /// <summary>Validates the request against its revision (placement, resource plan); refusals fail it for good.</summary>
     private async Task<Outcome> AdmitAsync(StepContext step, CancellationToken ct)
     {
         var d = step.Deployment;
@@ -104,14 +112,26 @@ public sealed class DeploymentEngine(
             throw new PermanentStepException($"placement.fabrics: revision {d.Revision} of {d.Job} does not name fabric '{d.Fabric}' " +
                                              $"(it names {string.Join(", ", placement.Fabrics)})");
         }
+        var plan = IsDeploy(d.Kind) ? Plan(d, spec) : [];
+        return step.Advance(DeploymentState.Admitted,
+            $"admitted {d.Kind.ToString().ToLowerInvariant()} of revision {d.Revision} on {d.Fabric}" +
+            (d.Kind == DeploymentKind.Scale ? $" to parallelism {spec.Resources?.Parallelism}" : "") + $" (upgrade mode {UpgradeModeName(spec)}); " +
+            (plan.Count > 0 ? $"needs {string.Join(", ", plan.Select(r => $"{r.Request.Kind.ToKebab()} '{r.Request.Name}'"))}" : "needs no resources"));
+    }
+
+    /// <summary>Observes what runs now on the fabric and chooses the path: provision and replace, or stop what runs.</summary>
+    private async Task<Outcome> ChoosePathAsync(StepContext step, CancellationToken ct)
+    {
+        var d = step.Deployment;
+        var spec = await SpecAsync(d, ct);
         var (previousId, submitAttempt) = await SubmissionHistoryAsync(d, ct);
-        var plan = ResourcePlan.For(d.Job, d.Fabric, spec);
+        var plan = IsDeploy(d.Kind) ? Plan(d, spec) : [];
         DeploymentState next;
         string path;
         if (IsDeploy(d.Kind))
         {
             next = plan.Count > 0 ? DeploymentState.Provisioning : DeploymentState.Rendering;
-            path = plan.Count > 0 ? $"{plan.Count} resources to provision ({string.Join(", ", plan.Select(r => $"{r.Kind.ToKebab()} '{r.Name}'"))})" : "no resources to provision";
+            path = plan.Count > 0 ? $"{plan.Count} resources to provision" : "no resources to provision";
         }
         else if (previousId is null || await store.GetAsync(previousId.Value, ct) is not { } previous)
         {
@@ -124,9 +144,7 @@ public sealed class DeploymentEngine(
             next = takesSavepoint ? DeploymentState.Savepointing : DeploymentState.Stopping;
             path = takesSavepoint ? $"savepoint then stop run {previous.RuntimeId}" : $"stop run {previous.RuntimeId} without a savepoint";
         }
-        var detail = $"admitted {d.Kind.ToString().ToLowerInvariant()} of revision {d.Revision} on {d.Fabric} " +
-                     $"(upgrade mode {UpgradeModeName(spec)}); {path}";
-        var outcome = next == DeploymentState.Succeeded ? step.Finish(next, detail, null) : step.Advance(next, detail);
+        var outcome = next == DeploymentState.Succeeded ? step.Finish(next, path, null) : step.Advance(next, path);
         return outcome with { Next = outcome.Next with { PreviousId = previousId, SubmitAttempt = submitAttempt } };
     }
 
@@ -144,17 +162,16 @@ public sealed class DeploymentEngine(
     private async Task<Outcome> ProvisionAsync(StepContext step, CancellationToken ct)
     {
         var d = step.Deployment;
-        var plan = ResourcePlan.For(d.Job, d.Fabric, await SpecAsync(d, ct));
+        var plan = Plan(d, await SpecAsync(d, ct));
         if (d.StepIndex >= plan.Count)
         {
             return step.Advance(DeploymentState.Rendering, "all resources provisioned");
         }
-        var request = plan[d.StepIndex];
-        var provisioner = _provisioners.GetValueOrDefault(request.Kind)
-                          ?? throw new PermanentStepException($"no provider for {request.Kind.ToKebab()} resources is configured");
-        var externalId = await step.External(() => provisioner.ProvisionAsync(request, ct));
-        var detail = $"provisioned {request.Kind.ToKebab()} '{request.Name}' ({d.StepIndex + 1}/{plan.Count}): {externalId}";
-        var resource = new ResourceWrite(request.Kind, request.Name, externalId, ResourceStatus.Provisioned, d.Revision);
+        var (provider, request) = plan[d.StepIndex];
+        var made = await step.External(() => provider.ProvisionAsync(request, ct));
+        var detail = $"{(made.Changed ? "provisioned" : "found")} {request.Kind.ToKebab()} '{request.Name}' ({d.StepIndex + 1}/{plan.Count}): " +
+                     $"{made.ExternalId}{(made.Location is null ? "" : " at " + made.Location)}";
+        var resource = new ResourceWrite(request.Kind, request.Name, made.ExternalId, ResourceStatus.Provisioned, d.Revision);
         var outcome = d.StepIndex + 1 < plan.Count
             ? step.Advance(DeploymentState.Provisioning, detail) with { Next = step.Advanced(DeploymentState.Provisioning) with { StepIndex = d.StepIndex + 1 } }
             : step.Advance(DeploymentState.Rendering, detail);
@@ -295,10 +312,16 @@ public sealed class DeploymentEngine(
         {
             return step.Finish(DeploymentState.Succeeded, "all resources released; savepoints are retained", null);
         }
-        var provisioner = _provisioners.GetValueOrDefault(held.Kind)
-                          ?? throw new PermanentStepException($"no provider for {held.Kind.ToKebab()} resources is configured");
-        await step.External(() => provisioner.ReleaseAsync(new ResourceRequest(d.Job, d.Fabric, held.Kind, held.Name), held.ExternalId, ct));
-        return step.Advance(DeploymentState.Releasing, $"released {held.Kind.ToKebab()} '{held.Name}' ({held.ExternalId})") with
+        var provider = _providers.FirstOrDefault(p => p.Kind == held.Kind)
+                       ?? throw new PermanentStepException($"no provider for {held.Kind.ToKebab()} resources is configured");
+        // Observe, then act: a resource someone already removed is recorded as released, not released twice.
+        var exists = (await step.External(() => provider.ObserveAsync(held.ExternalId, ct))).Exists;
+        if (exists)
+        {
+            await step.External(() => provider.ReleaseAsync(held.ExternalId, ct));
+        }
+        var detail = exists ? $"released {held.Kind.ToKebab()} '{held.Name}' ({held.ExternalId})" : $"{held.Kind.ToKebab()} '{held.Name}' ({held.ExternalId}) was already gone";
+        return step.Advance(DeploymentState.Releasing, detail) with
         {
             Resource = new ResourceWrite(held.Kind, held.Name, held.ExternalId, ResourceStatus.Released, held.Revision),
         };
@@ -333,6 +356,20 @@ public sealed class DeploymentEngine(
                 Detail = outcome.Detail + $"; rolling back to revision {target}",
                 FollowUp = new NewDeployment(d.Job, target.Value, d.Fabric, DeploymentKind.Rollback, "auto-rollback", RollbackOf: d.Id),
             };
+    }
+
+    /// <summary>Every provider's requests for the revision, in provider order: the Provisioning step's index runs over it.</summary>
+    private List<(IResourceProvider Provider, ResourceRequest Request)> Plan(DeploymentRecord d, JobSpec spec)
+    {
+        var owner = new ResourceOwner(JobRefOf(d.Job), d.Revision, d.Fabric);
+        try
+        {
+            return _providers.SelectMany(p => p.Plan(spec, owner).Select(r => (p, r))).ToList();
+        }
+        catch (ArgumentException error)
+        {
+            throw new PermanentStepException(error.Message);
+        }
     }
 
     private async Task<(RestorePlan Plan, string Text)> RestorePlanAsync(DeploymentRecord d, JobSpec spec, CancellationToken ct)

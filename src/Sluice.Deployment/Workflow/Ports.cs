@@ -1,6 +1,5 @@
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
-using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Workflow;
 
@@ -24,20 +23,6 @@ public interface IArtifactRenderer
 
     /// <summary>Reads a stored rendering back into what a driver submits.</summary>
     RuntimeArtifact Load(RenderedArtifact rendered);
-}
-
-/// <summary>One resource a job needs on a fabric, named so a re-run finds what the first run made.</summary>
-public sealed record ResourceRequest(string Job, string Fabric, ResourceKind Kind, string Name);
-
-/// <summary>Provisions and releases one kind of resource. Both calls must be idempotent on the request.</summary>
-public interface IResourceProvisioner
-{
-    ResourceKind Kind { get; }
-
-    /// <summary>Creates the resource or finds the one made earlier; answers its external id.</summary>
-    Task<string> ProvisionAsync(ResourceRequest request, CancellationToken ct = default);
-
-    Task ReleaseAsync(ResourceRequest request, string externalId, CancellationToken ct = default);
 }
 
 /// <summary>Picks the runtime driver for a fabric.</summary>

@@ -58,59 +58,130 @@ public sealed class DeploymentStore : IAsyncDisposable
 
     /// <summary>
     /// Records a new deployment. It takes the (job, fabric) slot and starts <see cref="DeploymentState.Pending"/> when
-    /// the slot is free; otherwise it is <see cref="DeploymentState.Queued"/> behind the active one (first come, first
-    /// served). The unique index on the slot makes the database the judge, not this code. A deployment that takes the
-    /// slot at once also records what admission needs (the previous submission, its own submission attempt): with no
-    /// other deployment of the (job, fabric) unfinished, neither can change before it is admitted.
+    /// the slot is free; otherwise it is <see cref="DeploymentState.Queued"/> behind the active one, and it supersedes
+    /// every older request still queued there (they never started; the newest request is what the user wants next).
+    /// The unique index on the slot makes the database the judge, not this code. A deployment that takes the slot at
+    /// once also records what admission needs (the previous submission, its own submission attempt): with no other
+    /// deployment of the (job, fabric) unfinished, neither can change before it is admitted.
     /// </summary>
-    public Task<DeploymentRecord> CreateAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct = default) =>
-        _sql.Kind == StoreDialectKind.Postgres ? CreatePostgresAsync(request, now, ct) : WriteAsync(async (connection, transaction) =>
-        {
-            var history = await connection.QuerySingleAsync<SlotHistory>(new CommandDefinition(SlotHistory.Sql,
-                new { request.Job, request.Fabric, request.Revision }, transaction, cancellationToken: ct));
-            var activeKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric);
-            var pending = history.Unfinished == 0 ? await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct, history) : null;
-            var state = pending is null ? DeploymentState.Queued : DeploymentState.Pending;
-            var id = pending ?? (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
-            await InsertEventAsync(connection, transaction, id, now, null, state, 0, 0, RequestedDetail(request, state), ct);
-            return Created(request, id, state, now, pending is null ? null : history);
-        }, ct);
-
-    /// <summary>PostgreSQL: the slot check, the insert (pending or queued) and its event in one statement; workers are notified after the commit.</summary>
-    private async Task<DeploymentRecord> CreatePostgresAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct)
+    public async Task<DeploymentRecord> CreateAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct = default)
     {
         var created = await WriteAsync(async (connection, transaction) =>
-        {
-            const string columns = "job, revision, fabric, kind, state, step_index, attempt, next_attempt_at, step_started_at, error, " +
-                                   "active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, previous_id, " +
-                                   "requested_by, created_at, updated_at";
-            const string common = "@Job, @Revision, @Fabric, @Kind, {0}, 0, 0, @Now, @Now, NULL, {1}, @Shard, 0, 1, FALSE, @AutoRollback, @RollbackOf, ";
-            var sql =
-                "WITH pending AS (INSERT INTO deployments (" + columns + ") SELECT " + string.Format(common, "@Pending", "@ActiveKey") +
-                "(SELECT COALESCE(MAX(submit_attempt), 0) + 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND revision = @Revision), " +
-                "(SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND runtime_id IS NOT NULL), @RequestedBy, @Now, @Now " +
-                "WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL) " +
-                "ON CONFLICT (active_key) DO NOTHING RETURNING id, state, submit_attempt, previous_id), " +
-                "queued AS (INSERT INTO deployments (" + columns + ") SELECT " + string.Format(common, "@Queued", "NULL") +
-                "0, NULL, @RequestedBy, @Now, @Now WHERE NOT EXISTS (SELECT 1 FROM pending) RETURNING id, state, submit_attempt, previous_id), " +
-                "made AS (SELECT * FROM pending UNION ALL SELECT * FROM queued), " +
-                "event AS (INSERT INTO deployment_events (deployment_id, at, from_state, state, attempt, fence_epoch, detail) " +
-                "SELECT id, @Now, NULL, state, 0, 0, CASE WHEN state = @Pending THEN @PendingDetail ELSE @QueuedDetail END FROM made) " +
-                "SELECT id AS Id, state AS State, submit_attempt AS SubmitAttempt, previous_id AS PreviousId FROM made";
-            var made = await connection.QuerySingleAsync<MadeRow>(new CommandDefinition(sql, new
-            {
-                request.Job, request.Revision, request.Fabric, Kind = (short)request.Kind, Now = Micros.From(now),
-                Pending = (short)DeploymentState.Pending, Queued = (short)DeploymentState.Queued,
-                ActiveKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric), Shard = ShardOf(request.Job),
-                request.AutoRollback, request.RollbackOf, request.RequestedBy,
-                PendingDetail = RequestedDetail(request, DeploymentState.Pending), QueuedDetail = RequestedDetail(request, DeploymentState.Queued),
-            }, transaction, cancellationToken: ct));
-            var state = (DeploymentState)made.State;
-            return Created(request, made.Id, state, now,
-                state == DeploymentState.Pending ? new SlotHistory { PreviousId = made.PreviousId, LastSubmitAttempt = made.SubmitAttempt - 1 } : null);
-        }, ct);
-        _wakeUps!.Notify(created.Shard);
+            (connection is NpgsqlConnection postgres ? await TryCreatePendingAsync(postgres, transaction, request, now, ct) : null)
+            ?? await CreateAsync(connection, transaction, request, now, notifyInTransaction: false, ct), ct);
+        // After the commit: a NOTIFY inside the transaction would hold PostgreSQL's database-wide notification lock
+        // through the commit, so creates would commit one at a time.
+        _wakeUps?.Notify(created.Shard);
         return created;
+    }
+
+    /// <summary>
+    /// Records deployments inside a metadata command's transaction, so the job's change and the deployments that carry
+    /// it out commit together or not at all. Same rules as <see cref="CreateAsync(NewDeployment, DateTimeOffset, CancellationToken)"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<DeploymentRecord>> CreateAsync(StoreTransaction tx, IEnumerable<NewDeployment> requests, DateTimeOffset now,
+        CancellationToken ct = default)
+    {
+        await tx.FlushAsync();
+        var created = new List<DeploymentRecord>();
+        foreach (var request in requests)
+        {
+            created.Add(await CreateAsync(tx.Connection, tx.Transaction, request, now, notifyInTransaction: true, ct));
+        }
+        return created;
+    }
+
+    /// <summary>The newest submitted deployment on each fabric where the job was ever submitted, read in <paramref name="tx"/>.</summary>
+    public async Task<IReadOnlyList<DeploymentRecord>> LastSubmissionsAsync(StoreTransaction tx, string job, CancellationToken ct = default)
+    {
+        await tx.FlushAsync();
+        var rows = await tx.Connection.QueryAsync<DeploymentRow>(new CommandDefinition(
+            "SELECT " + DeploymentRow.Columns + " FROM deployments WHERE id IN (SELECT MAX(id) FROM deployments WHERE job = @Job " +
+            "AND runtime_id IS NOT NULL GROUP BY fabric) ORDER BY fabric",
+            new { Job = job }, tx.Transaction, cancellationToken: ct));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    private async Task<DeploymentRecord> CreateAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, DateTimeOffset now,
+        bool notifyInTransaction, CancellationToken ct)
+    {
+        var activeKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric);
+        var history = await connection.QuerySingleAsync<SlotHistory>(new CommandDefinition(SlotHistory.Sql,
+            new { request.Job, request.Fabric, request.Revision }, transaction, cancellationToken: ct));
+        var pending = history.Unfinished == 0 ? await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct, history) : null;
+        var state = pending is null ? DeploymentState.Queued : DeploymentState.Pending;
+        var id = pending ?? (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
+        var superseded = state == DeploymentState.Queued ? await SupersedeQueuedAsync(connection, transaction, request, id, now, ct) : [];
+        await InsertEventAsync(connection, transaction, id, now, null, state, 0, 0,
+            RequestedDetail(request, state) + (superseded.Count == 0 ? "" : $"; supersedes queued deployment {string.Join(", ", superseded)}"), ct);
+        if (notifyInTransaction && _sql.Kind == StoreDialectKind.Postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@Channel, @Payload)",
+                new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                transaction, cancellationToken: ct));
+        }
+        return Created(request, id, state, now, pending is null ? null : history);
+    }
+
+    /// <summary>
+    /// Finishes the (job, fabric)'s older queued deployments as <see cref="DeploymentState.Superseded"/>, each with an
+    /// event naming <paramref name="newerId"/>. Guarded by state: one a worker already moved on (its turn came) stays.
+    /// </summary>
+    private static async Task<IReadOnlyList<long>> SupersedeQueuedAsync(DbConnection connection, DbTransaction transaction, NewDeployment newer,
+        long newerId, DateTimeOffset now, CancellationToken ct)
+    {
+        var queued = await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM deployments WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL AND id < @Newer ORDER BY id",
+            new { newer.Job, newer.Fabric, Queued = (short)DeploymentState.Queued, Newer = newerId }, transaction, cancellationToken: ct));
+        var superseded = new List<long>();
+        foreach (var id in queued)
+        {
+            var reason = $"superseded by deployment {newerId} ({newer.Kind.ToString().ToLowerInvariant()} of revision {newer.Revision} " +
+                         $"requested by {newer.RequestedBy}) before it started";
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deployments SET state = @Superseded, error = @Reason, version = version + 1, updated_at = @Now, finished_at = @Now " +
+                "WHERE id = @Id AND state = @Queued AND finished_at IS NULL",
+                new { Id = id, Superseded = (short)DeploymentState.Superseded, Queued = (short)DeploymentState.Queued, Reason = reason, Now = Micros.From(now) },
+                transaction, cancellationToken: ct));
+            if (updated == 1)
+            {
+                await InsertEventAsync(connection, transaction, id, now, DeploymentState.Queued, DeploymentState.Superseded, 0, 0, reason, ct);
+                superseded.Add(id);
+            }
+        }
+        return superseded;
+    }
+
+    /// <summary>
+    /// PostgreSQL's common case in one statement: when nothing of the (job, fabric) is unfinished, the pending row
+    /// (with its admission history) and its event. Null when the slot is busy or was just taken; the caller then goes
+    /// the general way in the same transaction (ON CONFLICT DO NOTHING leaves it usable).
+    /// </summary>
+    private async Task<DeploymentRecord?> TryCreatePendingAsync(NpgsqlConnection connection, DbTransaction transaction, NewDeployment request,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql =
+            "WITH pending AS (INSERT INTO deployments (job, revision, fabric, kind, state, step_index, attempt, next_attempt_at, step_started_at, " +
+            "error, active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, previous_id, " +
+            "requested_by, created_at, updated_at) " +
+            "SELECT @Job, @Revision, @Fabric, @Kind, @Pending, 0, 0, @Now, @Now, NULL, @ActiveKey, @Shard, 0, 1, FALSE, @AutoRollback, @RollbackOf, " +
+            "(SELECT COALESCE(MAX(submit_attempt), 0) + 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND revision = @Revision), " +
+            "(SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND runtime_id IS NOT NULL), @RequestedBy, @Now, @Now " +
+            "WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL) " +
+            "ON CONFLICT (active_key) DO NOTHING RETURNING id, submit_attempt, previous_id), " +
+            "event AS (INSERT INTO deployment_events (deployment_id, at, from_state, state, attempt, fence_epoch, detail) " +
+            "SELECT id, @Now, NULL, @Pending, 0, 0, @Detail FROM pending) " +
+            "SELECT id AS Id, @Pending AS State, submit_attempt AS SubmitAttempt, previous_id AS PreviousId FROM pending";
+        var made = await connection.QuerySingleOrDefaultAsync<MadeRow>(new CommandDefinition(sql, new
+        {
+            request.Job, request.Revision, request.Fabric, Kind = (short)request.Kind, Now = Micros.From(now),
+            Pending = (short)DeploymentState.Pending, ActiveKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric),
+            Shard = ShardOf(request.Job), request.AutoRollback, request.RollbackOf, request.RequestedBy,
+            Detail = RequestedDetail(request, DeploymentState.Pending),
+        }, transaction, cancellationToken: ct));
+        return made is null
+            ? null
+            : Created(request, made.Id, DeploymentState.Pending, now, new SlotHistory { PreviousId = made.PreviousId, LastSubmitAttempt = made.SubmitAttempt - 1 });
     }
 
     private static string RequestedDetail(NewDeployment request, DeploymentState state) =>
@@ -249,6 +320,15 @@ public sealed class DeploymentStore : IAsyncDisposable
         return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT MIN(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL",
             new { Job = job, Fabric = fabric }, cancellationToken: ct));
+    }
+
+    /// <summary>The newest deployment still queued for the (job, fabric), if any.</summary>
+    public async Task<long?> NewestQueuedIdAsync(string job, string fabric, CancellationToken ct = default)
+    {
+        await using var connection = await _sql.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL",
+            new { Job = job, Fabric = fabric, Queued = (short)DeploymentState.Queued }, cancellationToken: ct));
     }
 
     /// <summary>

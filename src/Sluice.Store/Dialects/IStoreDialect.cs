@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using FluentMigrator.Runner;
 
@@ -48,6 +49,13 @@ internal interface IStoreDialect : IAsyncDisposable
     /// (Npgsql); MySqlConnector's batches did not report them for guarded updates, and SQLite runs in-process anyway.
     /// </summary>
     bool BatchesWrites { get; }
+
+    /// <summary>
+    /// The isolation of write transactions. Read committed everywhere a server offers the choice: each statement sees
+    /// what committed before it, so a read after waiting on another writer's key sees that writer's row (MySQL's
+    /// default, repeatable read, would keep reading the snapshot taken before the wait).
+    /// </summary>
+    IsolationLevel WriteIsolation { get; }
 
     /// <summary>Rows at once in one multi-row INSERT: bounded by the dialect's parameter limit.</summary>
     int MaxParameters { get; }

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using FluentMigrator.Runner;
 using MySqlConnector;
@@ -23,6 +24,8 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
     public string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns) =>
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
         string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
+
+    public IsolationLevel WriteIsolation => IsolationLevel.ReadCommitted;
 
     public bool BatchesWrites => false;
 

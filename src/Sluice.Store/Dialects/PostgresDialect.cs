@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using FluentMigrator.Runner;
 using Npgsql;
@@ -33,6 +34,8 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
     public string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns) =>
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON CONFLICT ({conflictColumns}) DO UPDATE SET " +
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
+
+    public IsolationLevel WriteIsolation => IsolationLevel.ReadCommitted;
 
     public bool BatchesWrites => true;
 

@@ -162,7 +162,7 @@ public sealed class LocalProviderTests : IDisposable
         Assert.Equal("8", topics[1].Attributes["partitions"]);
         Assert.Equal("compact,delete", topics[2].Attributes["cleanup.policy"]);
         Assert.Equal(TimeSpan.FromDays(7).TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), topics[2].Attributes["retention.ms"]);
-        Assert.True(File.Exists(Path.Combine(temp.Path, "local-a", "resources", "kafka-topic", "payments", "orders-enricher", "main.orders-enriched.json")));
+        Assert.True(File.Exists(Path.Combine(temp.Path, "local-a", "resources", "topic", "payments", "orders-enricher", "main.orders-enriched.json")));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class LocalProviderTests : IDisposable
     [Fact]
     public async Task A_crash_after_provisioning_leaves_a_resource_that_the_retry_finds()
     {
-        var faults = new FaultPlan { Crashes = [new CrashPoint("provision:alert-rules", 1, CrashTiming.AfterEffect)] };
+        var faults = new FaultPlan { Crashes = [new CrashPoint("provision:alert-rule", 1, CrashTiming.AfterEffect)] };
         var provider = new LocalAlertRulesProvider(Options(faults));
         var request = provider.Plan(ProviderSamples.Job(), ProviderSamples.Owner()).Single();
 

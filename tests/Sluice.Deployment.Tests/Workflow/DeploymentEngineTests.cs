@@ -1,6 +1,8 @@
+using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
+using Sluice.Runtimes.Faults;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
 using JobRef = Sluice.Runtimes.Drivers.JobRef;
@@ -24,12 +26,14 @@ public sealed class DeploymentEngineTests
         Assert.Equal(DeploymentState.Succeeded, done.State);
         Assert.False(done.HoldsSlot);
         var resources = await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric);
-        Assert.Equal(["checkpoints", "revenue-windows", "commerce/merchant-revenue-1m", "dashboard"], resources.Take(4).Select(r => r.Name));
+        Assert.Equal(["checkpoints", "revenue-windows", "commerce.merchant-revenue-1m", "commerce.payments-checkout-revenue-per-minute-revenue-windows-changelog",
+            "dashboard", "rules"], resources.Select(r => r.Name));
         Assert.All(resources, r => Assert.Equal(ResourceStatus.Provisioned, r.Status));
+        foreach (var resource in resources) Assert.True(await h.ExistsAsync(resource), resource.ExternalId);
         var states = await h.EventStatesAsync(done.Id);
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Admitted, DeploymentState.Provisioning], states.Take(3));
         Assert.Equal(resources.Count, states.Count(s => s == DeploymentState.Provisioning));
         Assert.Equal([DeploymentState.Rendering, DeploymentState.Submitting, DeploymentState.Observing, DeploymentState.Succeeded], states.TakeLast(4));
-        Assert.Equal(1, h.Provisioners[ResourceKind.Topic].Creations);
         Assert.Equal(CompilerRenderer.FlinkFormat, done.RenderedFormat);
         Assert.Contains("\"kind\":\"FlinkDeployment\"", done.Rendered);
         var run = Assert.Single(h.Driver.Runs(WorkflowHarness.Fabric));
@@ -59,6 +63,41 @@ public sealed class DeploymentEngineTests
     }
 
     [Fact]
+    public async Task A_scale_takes_the_jobs_upgrade_path_savepoint_stop_and_restore()
+    {
+        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        var job = h.Apply(Stateful);
+        await h.DeployAndDriveAsync(job);
+        h.Apply(Stateful, spec => spec.Resources.Parallelism = 8);
+        var created = await h.Store.CreateAsync(new NewDeployment(job, 2, WorkflowHarness.Fabric, DeploymentKind.Scale, "scaler"), DateTimeOffset.UtcNow);
+        var scale = await h.DriveAsync(created.Id);
+
+        Assert.Equal(DeploymentState.Succeeded, scale.State);
+        var details = await h.EventDetailsAsync(scale.Id);
+        Assert.StartsWith("admitted scale of revision 2 on us-east-1a to parallelism 8 (upgrade mode savepoint)", details[1]);
+        var savepoint = Assert.Single(await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric), r => r.Kind == ResourceKind.Savepoint);
+        var runs = h.Driver.Runs(WorkflowHarness.Fabric);
+        Assert.Equal([1L, 2L], runs.Select(r => r.Key.Revision));
+        Assert.Equal((RestoreMode.Savepoint, savepoint.ExternalId), (runs[1].RestoreMode, runs[1].RestoredFrom));
+        Assert.Contains("\"parallelism\":8", scale.Rendered);
+    }
+
+    [Fact]
+    public async Task A_spec_a_provider_refuses_fails_at_admission_naming_the_field_without_retrying()
+    {
+        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        // Samza reports no checkpoint metric: the alert-rules provider cannot express the example's alert.
+        var job = h.Apply(Stateful, spec => spec.Runtime = Runtime.Samza);
+        var failed = await h.DeployAndDriveAsync(job);
+
+        Assert.Equal(DeploymentState.Failed, failed.State);
+        Assert.Equal("observability.alerts[0].kind: checkpoint-failures is not available for samza jobs", failed.Error);
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Failed], await h.EventStatesAsync(failed.Id));
+        Assert.Empty(await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric));
+        Assert.Empty(h.Driver.Runs(WorkflowHarness.Fabric));
+    }
+
+    [Fact]
     public async Task Last_state_upgrades_restore_from_the_latest_checkpoint_and_stateless_ones_start_empty()
     {
         await using var h = await WorkflowHarness.StartAsync("sqlite");
@@ -83,16 +122,20 @@ public sealed class DeploymentEngineTests
     [Fact]
     public async Task A_step_that_fails_is_retried_with_backoff_and_the_events_say_why()
     {
-        await using var h = await WorkflowHarness.StartAsync("sqlite");
+        var faults = new FaultPlan
+        {
+            Crashes = [new CrashPoint("provision:topic", 1, CrashTiming.BeforeEffect), new CrashPoint("provision:topic", 2, CrashTiming.BeforeEffect)],
+        };
+        await using var h = await WorkflowHarness.StartAsync("sqlite", providers: new LocalProviderOptions { Faults = faults });
         var job = h.Apply(Stateful);
-        h.Provisioners[ResourceKind.Topic].FailNext(2);
         var done = await h.DeployAndDriveAsync(job);
 
         Assert.Equal(DeploymentState.Succeeded, done.State);
         var retries = (await h.EventDetailsAsync(done.Id)).Where(d => d.StartsWith("provisioning failed", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, retries.Count);
-        Assert.All(retries, r => Assert.Contains("topic backend unavailable (injected failure); retrying in", r));
-        Assert.Equal(1, h.Provisioners[ResourceKind.Topic].Creations);
+        Assert.All(retries, r => Assert.Contains("before the effect of 'provision:topic'", r));
+        Assert.All(retries, r => Assert.Contains("; retrying in", r));
+        Assert.Equal(2, (await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric)).Count(r => r.Kind == ResourceKind.Topic));
     }
 
     [Fact]
@@ -163,6 +206,34 @@ public sealed class DeploymentEngineTests
         Assert.Equal([1L, 2L], h.Driver.Runs(WorkflowHarness.Fabric).Select(r => r.Key.Revision));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Requests_racing_for_one_slot_run_the_first_and_the_newest_and_supersede_the_rest(string dialect)
+    {
+        await using var h = await WorkflowHarness.StartAsync(dialect);
+        var job = h.Apply(Stateless);
+        var created = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            h.Store.CreateAsync(new NewDeployment(job, 1, WorkflowHarness.Fabric, DeploymentKind.Create, $"racer-{i}"), DateTimeOffset.UtcNow))));
+
+        foreach (var deployment in created.OrderByDescending(d => d.HoldsSlot).ThenBy(d => d.Id))
+        {
+            await h.DriveAsync(deployment.Id);
+        }
+
+        var finished = await h.Store.ListAsync(job, WorkflowHarness.Fabric, 100);
+        Assert.Equal(12, finished.Count);
+        var ran = finished.Where(d => d.State == DeploymentState.Succeeded).Select(d => d.Id).ToList();
+        Assert.Equal(2, ran.Count);
+        Assert.Contains(created.Single(d => d.HoldsSlot).Id, ran);
+        Assert.Contains(finished.Max(d => d.Id), ran);
+        Assert.All(finished.Where(d => !ran.Contains(d.Id)), d =>
+        {
+            Assert.Equal(DeploymentState.Superseded, d.State);
+            Assert.StartsWith("superseded by deployment ", d.Error);
+        });
+        Assert.Equal(2, h.Driver.Runs(WorkflowHarness.Fabric).Count);
+    }
+
     [Fact]
     public async Task Cancel_stops_a_deployment_at_its_next_step_and_frees_the_slot()
     {
@@ -174,7 +245,7 @@ public sealed class DeploymentEngineTests
 
         var done = await h.DriveAsync(deployment.Id);
         Assert.Equal((DeploymentState.Cancelled, "cancelled on request"), (done.State, done.Error));
-        Assert.Equal(DeploymentState.Provisioning, admitted.State);
+        Assert.Equal(DeploymentState.Admitted, admitted.State);
         Assert.Empty(h.Driver.Runs(WorkflowHarness.Fabric));
         Assert.Null(await h.Store.FindActiveAsync(job, WorkflowHarness.Fabric));
         var refused = await Assert.ThrowsAsync<Deployment.Workflow.DeploymentRequestException>(() => h.Commands.CancelAsync(deployment.Id));
@@ -203,7 +274,7 @@ public sealed class DeploymentEngineTests
         var resources = await h.Store.ResourcesAsync(job, WorkflowHarness.Fabric);
         Assert.All(resources.Where(r => r.Kind != ResourceKind.Savepoint), r => Assert.Equal(ResourceStatus.Released, r.Status));
         Assert.Equal(2, resources.Count(r => r.Kind == ResourceKind.Savepoint && r.Status == ResourceStatus.Provisioned));
-        Assert.Empty(h.Provisioners[ResourceKind.Topic].Live);
+        foreach (var released in resources.Where(r => r.Kind != ResourceKind.Savepoint)) Assert.False(await h.ExistsAsync(released), released.ExternalId);
     }
 
     [Fact]
@@ -268,13 +339,13 @@ public sealed class DeploymentEngineTests
         var deployment = Assert.Single(await h.Commands.DeployAsync(job, WorkflowHarness.Fabric, "a"));
         var stale = (await h.Store.TryAcquireAsync(deployment.Shard, "paused", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromSeconds(10)))!;
         var admitted = await h.Engine.StepAsync(stale, deployment);
-        Assert.Equal(DeploymentState.Provisioning, admitted.State);
+        Assert.Equal(DeploymentState.Admitted, admitted.State);
 
         // The paused worker's lease expired long ago; a new owner takes the shard, then the paused worker wakes up.
         var owner = (await h.Store.TryAcquireAsync(deployment.Shard, "new-owner", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1)))!;
         await Assert.ThrowsAsync<FencedOutException>(() => h.Engine.StepAsync(stale, admitted));
         var unchanged = (await h.Store.GetAsync(deployment.Id))!;
-        Assert.Equal((DeploymentState.Provisioning, admitted.Version, stale.Epoch), (unchanged.State, unchanged.Version, unchanged.FenceEpoch));
+        Assert.Equal((DeploymentState.Admitted, admitted.Version, stale.Epoch), (unchanged.State, unchanged.Version, unchanged.FenceEpoch));
 
         var next = await h.Engine.StepAsync(owner, unchanged);
         Assert.Equal(owner.Epoch, next.FenceEpoch);

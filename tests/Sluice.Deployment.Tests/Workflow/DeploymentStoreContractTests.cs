@@ -51,6 +51,87 @@ public sealed class DeploymentStoreContractTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task A_newer_request_supersedes_the_older_one_still_queued_and_a_worker_holding_the_old_row_cannot_start_it(string dialect)
+    {
+        await using var store = await OpenAsync(dialect);
+        var active = await store.CreateAsync(Request(), T0);
+        var older = await store.CreateAsync(Request(revision: 2), T0);
+        var otherFabric = await store.CreateAsync(Request(revision: 2) with { Fabric = "west" }, T0);
+        var newer = await store.CreateAsync(Request(revision: 3) with { Kind = DeploymentKind.Update, RequestedBy = "carol" }, T0.AddSeconds(1));
+
+        var superseded = (await store.GetAsync(older.Id))!;
+        Assert.Equal(DeploymentState.Superseded, superseded.State);
+        Assert.Equal(T0.AddSeconds(1), superseded.FinishedAt);
+        var last = (await store.EventsAsync(older.Id))[^1];
+        Assert.Equal((DeploymentState.Queued, DeploymentState.Superseded), (last.FromState, last.State));
+        Assert.Equal($"superseded by deployment {newer.Id} (update of revision 3 requested by carol) before it started", last.Detail);
+        Assert.Equal(last.Detail, superseded.Error);
+        Assert.EndsWith($"; supersedes queued deployment {older.Id}", (await store.EventsAsync(newer.Id))[0].Detail);
+        Assert.Equal(DeploymentState.Queued, newer.State);
+        Assert.Equal(DeploymentState.Pending, (await store.GetAsync(active.Id))!.State);
+        Assert.Equal(DeploymentState.Pending, (await store.GetAsync(otherFabric.Id))!.State);
+
+        // A worker that read the queued row before it was superseded cannot start it: the row changed underneath.
+        var fence = (await store.TryAcquireAsync(older.Shard, "w1", T0, Ttl))!;
+        await Assert.ThrowsAsync<DeploymentChangedException>(() =>
+            store.TransitionAsync(fence, older, older with { State = DeploymentState.Pending, HoldsSlot = true }, "its turn", T0.AddSeconds(2)));
+
+        // Once the active one finishes, the newest request is the one whose turn it is.
+        await store.TransitionAsync(fence, active, active with { State = DeploymentState.Succeeded, HoldsSlot = false }, "done", T0.AddSeconds(2));
+        Assert.Equal(newer.Id, await store.FirstUnfinishedIdAsync("team/job", "east"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task A_request_behind_a_started_deployment_queues_and_supersedes_nothing(string dialect)
+    {
+        await using var store = await OpenAsync(dialect);
+        var active = await store.CreateAsync(Request(), T0);
+        var queued = await store.CreateAsync(Request(revision: 2), T0);
+
+        Assert.Equal(DeploymentState.Pending, (await store.GetAsync(active.Id))!.State);
+        Assert.Equal(DeploymentState.Queued, queued.State);
+        Assert.DoesNotContain("supersedes", (await store.EventsAsync(queued.Id))[0].Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Deployments_recorded_in_a_metadata_transaction_commit_or_roll_back_with_it(string dialect)
+    {
+        var sluiceStore = StoreFactory.Open(await TestDatabase.CreateAsync(dialect));
+        await sluiceStore.MigrateAsync();
+        await using var store = DeploymentStore.For(sluiceStore, shardCount: 4);
+        await store.EnsureShardsAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sluiceStore.WriteAsync(async tx =>
+        {
+            await store.CreateAsync(tx, [Request()], T0);
+            throw new InvalidOperationException("the metadata change failed");
+        }));
+        Assert.Empty(await store.ListAsync("team/job", null, 10));
+
+        // Two fabrics ran the job, east twice: the last submission per fabric is what suspend / resume / delete target.
+        var fence = (await store.TryAcquireAsync(store.ShardOf("team/job"), "w1", T0, Ttl))!;
+        foreach (var (fabric, revision) in new[] { ("east", 1L), ("west", 1L), ("east", 2L) })
+        {
+            var created = await store.CreateAsync(Request(revision: revision) with { Fabric = fabric }, T0);
+            await store.TransitionAsync(fence, created, created with { State = DeploymentState.Succeeded, RuntimeId = $"run-{fabric}-{revision}" }, "ran", T0);
+        }
+        await store.CreateAsync(Request(revision: 3) with { Fabric = "north" }, T0);
+
+        var suspends = await sluiceStore.WriteAsync(async tx =>
+        {
+            var submitted = await store.LastSubmissionsAsync(tx, "team/job");
+            Assert.Equal([("east", 2L), ("west", 1L)], submitted.Select(d => (d.Fabric, d.Revision)));
+            return await store.CreateAsync(tx, submitted.Select(d => new NewDeployment(d.Job, d.Revision, d.Fabric, DeploymentKind.Suspend, "ops")), T0);
+        });
+
+        Assert.Equal([DeploymentState.Pending, DeploymentState.Pending], suspends.Select(d => d.State));
+        Assert.Equal(suspends.Select(d => d.Id), (await store.ListAsync("team/job", null, 10)).Where(d => d.Kind == DeploymentKind.Suspend).Select(d => d.Id).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task A_lease_is_exclusive_until_it_expires_and_each_new_owner_gets_a_higher_epoch(string dialect)
     {
         await using var store = await OpenAsync(dialect);

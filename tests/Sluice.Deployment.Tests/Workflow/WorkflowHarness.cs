@@ -1,3 +1,5 @@
+using Sluice.Deployment.Providers;
+using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Workflow;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Spec;
@@ -8,23 +10,22 @@ using Sluice.Store.Deployments;
 namespace Sluice.Deployment.Tests.Workflow;
 
 /// <summary>
-/// One workflow over a fresh database: the real store, the example specs, the compilers, in-memory providers and the
-/// Local runtime driver. <see cref="DriveAsync"/> plays one worker, step by step, holding the deployment's shard lease.
+/// One workflow over a fresh database: the real store, the example specs, the compilers, the local resource providers
+/// (in memory unless the test gives them a folder) and the Local runtime driver. <see cref="DriveAsync"/> plays one worker, step by step, holding the deployment's shard lease.
 /// </summary>
 internal sealed class WorkflowHarness : IAsyncDisposable
 {
     public const string Fabric = "us-east-1a";
     public const string Owner = "test-worker";
 
-    private WorkflowHarness(string url, DeploymentStore store, LocalRuntimeDriver driver, WorkflowOptions options)
+    private WorkflowHarness(string url, DeploymentStore store, LocalRuntimeDriver driver, WorkflowOptions options, LocalProviderOptions providers)
     {
         Url = url;
         Store = store;
         Driver = driver;
         Options = options;
-        Provisioners = Enum.GetValues<ResourceKind>().Where(k => k != ResourceKind.Savepoint)
-            .ToDictionary(kind => kind, kind => new InMemoryProvisioner(kind));
-        Engine = new DeploymentEngine(store, Specs, new CompilerRenderer(Platform), Provisioners.Values, new SingleDriverSelector(driver), options);
+        Providers = LocalProviders.All(providers);
+        Engine = new DeploymentEngine(store, Specs, new CompilerRenderer(Platform), Providers, new SingleDriverSelector(driver), options);
         Commands = new DeploymentCommands(store, Specs);
     }
 
@@ -37,12 +38,13 @@ internal sealed class WorkflowHarness : IAsyncDisposable
     public LocalRuntimeDriver Driver { get; }
     public WorkflowOptions Options { get; }
     public InMemoryJobSpecSource Specs { get; } = new();
-    public Dictionary<ResourceKind, InMemoryProvisioner> Provisioners { get; }
+    public IReadOnlyList<IResourceProvider> Providers { get; }
     public DeploymentEngine Engine { get; }
     public DeploymentCommands Commands { get; }
     private readonly Dictionary<int, ShardFence> _fences = [];
 
-    public static async Task<WorkflowHarness> StartAsync(string dialect, LocalRuntimeOptions? runtime = null, WorkflowOptions? options = null)
+    public static async Task<WorkflowHarness> StartAsync(string dialect, LocalRuntimeOptions? runtime = null, WorkflowOptions? options = null,
+        LocalProviderOptions? providers = null)
     {
         var url = await TestDatabase.CreateAsync(dialect);
         var sluiceStore = StoreFactory.Open(url);
@@ -54,7 +56,8 @@ internal sealed class WorkflowHarness : IAsyncDisposable
             {
                 BackoffBase = TimeSpan.FromMilliseconds(1), BackoffMax = TimeSpan.FromMilliseconds(5),
                 ObserveInterval = TimeSpan.FromMilliseconds(5), QueuedRecheck = TimeSpan.FromMilliseconds(5), MaxAttempts = 3,
-            });
+            },
+            providers ?? new LocalProviderOptions());
     }
 
     /// <summary>Applies an example (optionally changed) as the job's next revision; answers the job key.</summary>
@@ -97,6 +100,10 @@ internal sealed class WorkflowHarness : IAsyncDisposable
         var created = Assert.Single(await Commands.DeployAsync(job, fabric, "tester"));
         return await DriveAsync(created.Id);
     }
+
+    /// <summary>Whether the provider of the resource's kind still has it.</summary>
+    public async Task<bool> ExistsAsync(ResourceRecord resource) =>
+        (await Providers.Single(p => p.Kind == resource.Kind).ObserveAsync(resource.ExternalId)).Exists;
 
     public async Task<IReadOnlyList<string>> EventDetailsAsync(long id) => (await Store.EventsAsync(id)).Select(e => e.Detail).ToList();
 

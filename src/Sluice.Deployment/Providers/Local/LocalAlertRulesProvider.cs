@@ -1,12 +1,13 @@
 using Google.Protobuf;
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers.Local;
 
 /// <summary>Writes a Prometheus alerting rules file per job to <c>&lt;fabric&gt;/alerts/&lt;namespace&gt;/&lt;job&gt;.rules.yaml</c>.</summary>
 public sealed class LocalAlertRulesProvider(LocalProviderOptions options) : LocalResourceProvider(options)
 {
-    public override string Kind => ResourceKinds.AlertRules;
+    public override ResourceKind Kind => ResourceKind.AlertRule;
 
     public override IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner)
     {

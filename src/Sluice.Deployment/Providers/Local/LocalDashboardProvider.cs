@@ -1,11 +1,12 @@
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers.Local;
 
 /// <summary>Writes a Grafana dashboard JSON per job to <c>&lt;fabric&gt;/dashboards/&lt;namespace&gt;/&lt;job&gt;.json</c>.</summary>
 public sealed class LocalDashboardProvider(LocalProviderOptions options) : LocalResourceProvider(options)
 {
-    public override string Kind => ResourceKinds.Dashboard;
+    public override ResourceKind Kind => ResourceKind.Dashboard;
 
     public override IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner) =>
         spec.Observability?.Dashboard == true ? [new ResourceRequest(Kind, "dashboard", owner, spec)] : [];

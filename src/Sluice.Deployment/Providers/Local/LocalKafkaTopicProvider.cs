@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers.Local;
 
@@ -11,7 +12,7 @@ namespace Sluice.Deployment.Providers.Local;
 /// </summary>
 public sealed partial class LocalKafkaTopicProvider(LocalProviderOptions options) : LocalResourceProvider(options)
 {
-    public override string Kind => ResourceKinds.KafkaTopic;
+    public override ResourceKind Kind => ResourceKind.Topic;
 
     public override IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner) =>
         Topics(spec, owner).Select(t => new ResourceRequest(Kind, t.ResourceName, owner, spec)).ToList();

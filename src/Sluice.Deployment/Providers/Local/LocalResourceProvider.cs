@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers.Local;
 
@@ -27,14 +29,14 @@ public sealed record LocalRendering(
 /// </summary>
 public abstract class LocalResourceProvider(LocalProviderOptions options) : IResourceProvider
 {
-    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     private readonly ConcurrentDictionary<string, ResourceRecord> memory = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, object> locks = new(StringComparer.Ordinal);
 
     protected LocalProviderOptions Options { get; } = options;
 
-    public abstract string Kind { get; }
+    public abstract ResourceKind Kind { get; }
 
     public abstract IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner);
 
@@ -45,10 +47,10 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
         ArgumentNullException.ThrowIfNull(request);
         if (request.Kind != Kind)
         {
-            throw new ArgumentException($"request.kind: the {Kind} provider cannot provision a {request.Kind}");
+            throw new ArgumentException($"request.kind: the {Kind.ToKebab()} provider cannot provision a {request.Kind.ToKebab()}");
         }
         var id = request.ExternalId;
-        var operation = $"provision:{Kind}";
+        var operation = $"provision:{Kind.ToKebab()}";
         await Options.Faults.BeforeAsync(operation, cancellationToken).ConfigureAwait(false);
         var rendering = Render(request);
         var hash = Hash(rendering);
@@ -85,7 +87,7 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
     public async Task<ResourceObservation> ObserveAsync(string externalId, CancellationToken cancellationToken = default)
     {
         ResourceIds.Parse(externalId);
-        await Options.Faults.BeforeAsync($"observe:{Kind}", cancellationToken).ConfigureAwait(false);
+        await Options.Faults.BeforeAsync($"observe:{Kind.ToKebab()}", cancellationToken).ConfigureAwait(false);
         return Read(externalId) is { } record
             ? new ResourceObservation(externalId, true, record.Revision, record.Location)
             : new ResourceObservation(externalId, false);
@@ -94,11 +96,11 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
     public async Task<bool> ReleaseAsync(string externalId, CancellationToken cancellationToken = default)
     {
         var (kind, fabric, _, _) = ResourceIds.Parse(externalId);
-        if (kind != Kind)
+        if (kind != Kind.ToKebab())
         {
-            throw new ArgumentException($"externalId: '{externalId}' is a {kind}, not a {Kind}");
+            throw new ArgumentException($"externalId: '{externalId}' is a {kind}, not a {Kind.ToKebab()}");
         }
-        var operation = $"release:{Kind}";
+        var operation = $"release:{Kind.ToKebab()}";
         await Options.Faults.BeforeAsync(operation, cancellationToken).ConfigureAwait(false);
         lock (locks.GetOrAdd(externalId, _ => new object()))
         {
@@ -180,14 +182,15 @@ public abstract class LocalResourceProvider(LocalProviderOptions options) : IRes
     private static void WriteAtomically(string path, string content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
+        // A unique temporary name: worker processes sharing the folder never write each other's half-files.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         File.WriteAllText(temp, content);
         File.Move(temp, path, overwrite: true);
     }
 
     private sealed record ResourceRecord(
         string ExternalId,
-        string Kind,
+        ResourceKind Kind,
         string Name,
         long Revision,
         string? Location,

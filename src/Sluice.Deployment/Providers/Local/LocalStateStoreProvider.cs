@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
 
 namespace Sluice.Deployment.Providers.Local;
 
@@ -9,7 +10,7 @@ namespace Sluice.Deployment.Providers.Local;
 /// </summary>
 public sealed class LocalStateStoreProvider(LocalProviderOptions options) : LocalResourceProvider(options)
 {
-    public override string Kind => ResourceKinds.StateStore;
+    public override ResourceKind Kind => ResourceKind.StateStore;
 
     public override IReadOnlyList<ResourceRequest> Plan(JobSpec spec, ResourceOwner owner)
     {

@@ -1,0 +1,62 @@
+namespace Sluice.Metadata;
+
+/// <summary>
+/// Group commit: calls that arrive while others are being written share one transaction instead of paying for a
+/// round trip per statement and a commit each. A call joins a queue; if fewer than <c>maxConcurrentBatches</c> drains
+/// run, it starts one, which takes up to <c>maxBatch</c> waiting calls at a time until the queue is empty. Nothing
+/// waits for a timer: under light load every batch holds one call. Holds no state another replica needs.
+/// </summary>
+internal sealed class GroupCommit<TCall, TResult>(Func<IReadOnlyList<GroupCommit<TCall, TResult>.Waiting>, Task> runBatch, int maxBatch, int maxConcurrentBatches)
+{
+    private readonly Queue<Waiting> _queue = new();
+    private readonly Lock _gate = new();
+    private int _draining;
+
+    /// <summary>A call waiting for its batch; the batch runner completes <see cref="Result"/>.</summary>
+    public sealed class Waiting(TCall call)
+    {
+        public TCall Call { get; } = call;
+
+        public TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public Task<TResult> RunAsync(TCall call)
+    {
+        var waiting = new Waiting(call);
+        bool startDrain;
+        lock (_gate)
+        {
+            _queue.Enqueue(waiting);
+            startDrain = _draining < maxConcurrentBatches;
+            if (startDrain) _draining++;
+        }
+        if (startDrain) _ = Task.Run(DrainAsync);
+        return waiting.Result.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            List<Waiting> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _draining--;
+                    return;
+                }
+                batch = new List<Waiting>(Math.Min(_queue.Count, maxBatch));
+                while (batch.Count < maxBatch && _queue.TryDequeue(out var next)) batch.Add(next);
+            }
+            try
+            {
+                await runBatch(batch);
+            }
+            catch (Exception error)
+            {
+                foreach (var waiting in batch) waiting.Result.TrySetException(error);
+            }
+        }
+    }
+}
