@@ -8,7 +8,7 @@ using DeploymentMessage = Sluice.Spec.V1.Deployment;
 namespace Sluice.Server;
 
 /// <summary>The DeploymentService RPCs over the deployment commands; progress is read from the database, so any replica can serve a watch.</summary>
-public sealed class DeploymentGrpcService(DeploymentCommands commands, DeploymentStore store) : DeploymentService.DeploymentServiceBase
+public sealed class DeploymentGrpcService(DeploymentCommands commands, CutoverCommands cutovers, DeploymentStore store) : DeploymentService.DeploymentServiceBase
 {
     private static readonly TimeSpan WatchPoll = TimeSpan.FromMilliseconds(100);
 
@@ -29,6 +29,19 @@ public sealed class DeploymentGrpcService(DeploymentCommands commands, Deploymen
                 "action: expected deploy, suspend, resume, delete or rollback"),
         };
         return new RequestDeploymentResponse { Deployments = { created.Select(ToMessage) } };
+    }
+
+    public override async Task<DeploymentMessage> RequestCutover(RequestCutoverRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.LegacyName))
+        {
+            throw new DeploymentRequestException(DeploymentRequestError.Invalid, "legacy_name: name the job as its legacy control plane knows it");
+        }
+        var fabric = string.IsNullOrEmpty(request.Fabric) ? null : request.Fabric;
+        var actor = CallerHeaders.Caller(context).Actor;
+        return ToMessage(request.Back
+            ? await cutovers.EjectAsync(request.LegacyName, fabric, actor, context.CancellationToken)
+            : await cutovers.MigrateAsync(request.LegacyName, fabric, actor, context.CancellationToken));
     }
 
     public override async Task<DeploymentMessage> CancelDeployment(CancelDeploymentRequest request, ServerCallContext context) =>

@@ -5,12 +5,14 @@ using Sluice.Spec.V1;
 namespace Sluice.Server;
 
 /// <summary>The MetadataService RPCs, each handed to the domain's command with the caller from the headers.</summary>
-public sealed class MetadataGrpcService(MetadataCommands commands) : MetadataService.MetadataServiceBase
+public sealed class MetadataGrpcService(MetadataCommands commands, MigratedJobs migrated) : MetadataService.MetadataServiceBase
 {
-    public override Task<ApplyJobResponse> ApplyJob(ApplyJobRequest request, ServerCallContext context)
+    public override async Task<ApplyJobResponse> ApplyJob(ApplyJobRequest request, ServerCallContext context)
     {
         request.RequestId = CallerHeaders.RequestIdOr(request.RequestId, context);
-        return commands.ApplyJobAsync(request, CallerHeaders.Caller(context), context.CancellationToken);
+        var response = await commands.ApplyJobAsync(request, CallerHeaders.Caller(context), context.CancellationToken);
+        await migrated.RecordAsync(request, response, context.CancellationToken);
+        return response;
     }
 
     public override Task<Job> GetJob(GetJobRequest request, ServerCallContext context) =>

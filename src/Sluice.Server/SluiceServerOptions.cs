@@ -39,6 +39,9 @@ public sealed record SluiceServerOptions
     /// <summary>Share <see cref="LocalFolder"/> between several worker processes (a file lock per driver call).</summary>
     public bool SharedLocalFolder { get; init; }
 
+    /// <summary>The legacy control plane's folder of job configs, for `sluice migrate` (none: cut-overs are refused).</summary>
+    public string? LegacyFolder { get; init; }
+
     /// <summary>How long a worker's shard leases last without renewal; a crashed worker's shards move after it.</summary>
     public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(10);
 

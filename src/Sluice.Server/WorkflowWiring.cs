@@ -17,12 +17,13 @@ internal static class WorkflowWiring
         services.AddSingleton(provider => DeploymentStore.For(provider.GetRequiredService<SluiceStore>()));
         services.AddSingleton<IJobSpecSource>(provider => new StoreJobSpecSource(provider.GetRequiredService<SluiceStore>()));
         services.AddSingleton(provider => new DeploymentCommands(provider.GetRequiredService<DeploymentStore>(), provider.GetRequiredService<IJobSpecSource>()));
+        var local = new LocalRuntimeOptions { Folder = options.LocalFolder };
+        IRuntimeDriver driver = options.SharedLocalFolder ? new SharedFolderLocalDriver(local) : new LocalRuntimeDriver(local);
+        CutoverWiring.AddCutover(services, options, driver);
         if (options.Role == ServerRole.Api)
         {
             return;
         }
-        var local = new LocalRuntimeOptions { Folder = options.LocalFolder };
-        IRuntimeDriver driver = options.SharedLocalFolder ? new SharedFolderLocalDriver(local) : new LocalRuntimeDriver(local);
         var platform = options.Platform ?? new PlatformConfig();
         services.AddSingleton(provider => new DeploymentEngine(
             provider.GetRequiredService<DeploymentStore>(),
@@ -33,7 +34,7 @@ internal static class WorkflowWiring
                 Folder = options.LocalFolder,
                 DefaultRuntime = platform.DefaultRuntime is Runtime.Samza ? Runtime.Samza : Runtime.Flink,
             }),
-            new SingleDriverSelector(driver)));
+            new SingleDriverSelector(driver), legacy: provider.GetService<Sluice.Migration.Cutover.ILegacyControlPlane>()));
         services.AddSingleton(provider => new DeploymentWorker(provider.GetRequiredService<DeploymentEngine>(),
             new WorkerOptions { LeaseTtl = options.LeaseTtl, RenewInterval = options.LeaseTtl / 3 }));
         services.AddHostedService(provider => provider.GetRequiredService<DeploymentWorker>());

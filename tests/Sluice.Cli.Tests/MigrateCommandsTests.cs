@@ -24,28 +24,6 @@ public sealed class MigrateCommandsTests
     }
 
     [Fact]
-    public void Plan_apply_writes_the_proven_jobspecs_and_nothing_else()
-    {
-        var work = Directory.CreateTempSubdirectory("sluice-apply-").FullName;
-        var annotations = Path.Combine(AppContext.BaseDirectory, "MigrationAnnotations");
-        Directory.CreateDirectory(annotations);
-        File.WriteAllText(Path.Combine(annotations, "samza__samza-test__join__watcher.samza.yaml"),
-            "artifact: {uri: \"hdfs://packages/samza-test-dist.tar.gz\"}\nsinks: []\n");
-        var output = Path.Combine(work, "specs");
-
-        var (exit, table, _) = CliRunner.Run("migrate", "plan", Corpus("samza-configs"), "--annotations", annotations, "--apply", "--out", output,
-            "--json", Path.Combine(work, "plan.json"), "--namespace", "samza-test");
-
-        Assert.Equal(0, exit);
-        Assert.StartsWith("samza__samza-test__join__watcher.samza.properties", table.Split('\n')[1]);
-        var written = Assert.Single(Directory.GetFiles(output));
-        Assert.Equal("watcher.yaml", Path.GetFileName(written));
-        var (validExit, validOutput, _) = CliRunner.Run("validate", written);
-        Assert.Equal(0, validExit);
-        Assert.Contains("valid (samza-test/watcher", validOutput);
-    }
-
-    [Fact]
     public void Import_prints_the_jobspec_and_the_report_and_fails_unless_proven()
     {
         var (exit, output, _) = CliRunner.Run("migrate", "import", Path.Combine(Corpus("flink-configs"), "flink-kubernetes-operator__python-example.yaml"));
@@ -89,52 +67,5 @@ public sealed class MigrateCommandsTests
 
         Assert.Equal(1, exit);
         Assert.Contains($"{annotations}:2:1: unknown field 'sinkz' in the annotations; did you mean 'sinks'?", error);
-    }
-
-    [Fact]
-    public void Migrate_moves_a_running_legacy_job_onto_sluice_and_back()
-    {
-        var work = Directory.CreateTempSubdirectory("sluice-cutover-cli-").FullName;
-        var legacy = Path.Combine(work, "legacy");
-        Directory.CreateDirectory(Path.Combine(legacy, "annotations"));
-        File.WriteAllText(Path.Combine(legacy, "clicks.yaml"), """
-            apiVersion: flink.apache.org/v1beta1
-            kind: FlinkDeployment
-            metadata: {name: clicks, namespace: default}
-            spec:
-              image: flink:2.1
-              flinkVersion: v2_1
-              serviceAccount: flink
-              flinkConfiguration:
-                parallelism.default: "2"
-                taskmanager.numberOfTaskSlots: "1"
-                execution.checkpointing.interval: 30 s
-                execution.checkpointing.mode: EXACTLY_ONCE
-                state.backend.type: rocksdb
-                execution.checkpointing.dir: s3://state/checkpoints/clicks
-                execution.checkpointing.savepoint-dir: s3://state/savepoints/clicks
-                restart-strategy.type: exponential-delay
-              jobManager: {resource: {memory: 1024m, cpu: 1}}
-              taskManager: {resource: {memory: 2048m, cpu: 1}}
-              job: {jarURI: "local:///opt/clicks.jar", entryClass: com.example.Clicks, parallelism: 2, upgradeMode: savepoint, state: running}
-            """);
-        File.WriteAllText(Path.Combine(legacy, "annotations", "clicks.yaml"), "sources: [{system: datagen, name: clicks}]\nsinks: []\n");
-        string[] where = ["--legacy", legacy, "--local", Path.Combine(work, "local"), "--ownership", Path.Combine(work, "ownership.db")];
-
-        Assert.Equal(0, CliRunner.Run(["migrate", "legacy-start", "clicks", .. where]).ExitCode);
-        var (exit, output, error) = CliRunner.Run(["migrate", "clicks", .. where]);
-
-        Assert.True(exit == 0, error + output);
-        Assert.Contains("clicks: now owned by sluice, running default.clicks.r1.a1 restored from ", output);
-        Assert.Contains("  Flipped", output);
-        var (again, _, refused) = CliRunner.Run(["migrate", "legacy-start", "clicks", .. where]);
-        Assert.Equal(1, again);
-        Assert.Contains("the legacy side may not start it: it is owned by sluice", refused);
-
-        var (backExit, backOutput, backError) = CliRunner.Run(["migrate", "clicks", "--back", .. where]);
-
-        Assert.True(backExit == 0, backError + backOutput);
-        Assert.Contains("clicks: now owned by legacy, running default.clicks.r0.a2 restored from ", backOutput);
-        Assert.True(File.Exists(Path.Combine(legacy, "clicks.yaml.before-eject")));
     }
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Grpc.Core;
+using Sluice.Cli.Client;
+using Sluice.Deployment.Workflow;
 using Sluice.Migration;
 using Sluice.Migration.Annotations;
 using Sluice.Migration.CrossRuntime;
@@ -10,6 +13,10 @@ using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Flink;
 using Sluice.Spec;
+using Sluice.Spec.V1;
+using Sluice.Store;
+using Sluice.Store.Deployments;
+using Sluice.Store.Ownership;
 
 namespace Sluice.Cli.Commands;
 
@@ -18,87 +25,89 @@ public static class MigrateCommands
 {
     public static Command Create()
     {
-        var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "a job to move onto Sluice (the guarded cut-over)" };
+        var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne, Description = "a job to move onto Sluice (the guarded cut-over), as its legacy control plane names it" };
         var back = new Option<bool>("--back") { Description = "move the job back to its legacy control plane (eject), writing its legacy config" };
-        var recover = new Option<bool>("--recover") { Description = "roll back a cut-over whose process died before the flip" };
-        var cutover = new CutoverOptionSet();
-        var migrate = new Command("migrate", "Move legacy Samza/Flink jobs onto Sluice: import and prove (plan, import), then cut over (migrate NAME).")
+        var fabric = new Option<string?>("--fabric") { Description = "the fabric to run it on (default: the one its legacy config implies) or to move it from" };
+        var watch = new Option<bool>("--watch", "-w") { Description = "follow the cut-over step by step; exit non-zero unless it succeeds" };
+        var migrate = new Command("migrate",
+            "Move legacy Samza/Flink jobs onto Sluice: import and prove (plan, import), then cut over through the server (migrate NAME).")
         {
-            name, back, recover, cutover.Legacy, cutover.Local, cutover.Ownership, Plan(), Import(), LegacyStart(),
+            name, back, fabric, watch, Plan(), Import(), LegacyStart(),
         };
         migrate.SetAction(async (parse, cancellationToken) =>
         {
-            var error = parse.InvocationConfiguration.Error;
             if (parse.GetValue(name) is not { } job)
             {
-                error.WriteLine("migrate: name a job to cut over, or use `migrate plan DIR` / `migrate import FILE`");
+                parse.InvocationConfiguration.Error.WriteLine("migrate: name a job to cut over, or use `migrate plan DIR` / `migrate import FILE`");
                 return 1;
             }
+            using var channel = ServerConnection.Open(parse);
+            var client = new DeploymentService.DeploymentServiceClient(channel);
             try
             {
-                var (legacy, driver, ownership) = cutover.Open(parse);
-                var guarded = new GuardedCutover(legacy, driver, ownership, CutoverOptionSet.Options,
-                    step => parse.InvocationConfiguration.Output.WriteLine($"  {step}"));
-                CutoverResult result;
-                if (parse.GetValue(recover))
+                var deployment = await client.RequestCutoverAsync(new RequestCutoverRequest
                 {
-                    if (await guarded.RecoverAsync(job, cancellationToken) is not { } recovered)
-                    {
-                        parse.InvocationConfiguration.Output.WriteLine($"{job}: no cut-over in progress");
-                        return 0;
-                    }
-                    result = recovered;
-                }
-                else if (parse.GetValue(back))
-                {
-                    var spec = legacy.Import(job).Import.Spec;
-                    var run = driver.ActiveRuns(CutoverOptionSet.Fabric).FirstOrDefault(candidate =>
-                        candidate.Key.Job == new JobRef(spec.Namespace, spec.Name) && candidate.Key.Revision == GuardedCutover.MigratedRevision);
-                    if (run is null)
-                    {
-                        error.WriteLine($"migrate --back: Sluice runs no migrated copy of {spec.Namespace}/{spec.Name}");
-                        return 1;
-                    }
-                    result = await guarded.EjectAsync(job, new RuntimeJobHandle(driver.Name, run.Key, run.RunId), cancellationToken);
-                }
-                else
-                {
-                    result = await guarded.MigrateAsync(job, cancellationToken);
-                }
-                parse.InvocationConfiguration.Output.WriteLine(result.Succeeded
-                    ? $"{job}: now owned by {result.Owner.ToString().ToLowerInvariant()}, running {result.Running?.RuntimeId} restored from {result.Savepoint ?? "its last checkpoint"}"
-                    : $"{job}: {result.Error}");
-                return result.Succeeded ? 0 : 1;
+                    LegacyName = job, Back = parse.GetValue(back), Fabric = parse.GetValue(fabric) ?? "",
+                }, ClientCall.Options(cancellationToken));
+                parse.InvocationConfiguration.Output.WriteLine(
+                    $"deployment {deployment.Id}: {deployment.Kind} of {deployment.Job} revision {deployment.Revision} on {deployment.Fabric}: {deployment.State}");
+                return !parse.GetValue(watch) || await RolloutCommands.WatchAsync(client, deployment, cancellationToken) ? 0 : 1;
             }
-            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or NotSupportedException or OwnershipConflictException or RuntimeDriverException)
+            catch (RpcException error)
             {
-                error.WriteLine($"migrate: {e.Message}");
-                return 1;
+                return RpcErrorReport.Print(error);
             }
         });
         return migrate;
     }
 
-    /// <summary>`migrate legacy-start NAME`: starts a job under the folder-based legacy control plane (to try a cut-over locally).</summary>
+    /// <summary>
+    /// `migrate legacy-start NAME`: starts a job under the folder-based legacy control plane on the local runtime, to
+    /// try a cut-over locally. It records the job as the legacy side's in the server's database (unless Sluice owns it).
+    /// </summary>
     private static Command LegacyStart()
     {
         var name = new Argument<string>("name") { Description = "the job: <name>.properties or <name>.yaml in the legacy folder" };
-        var cutover = new CutoverOptionSet();
+        var legacyFolder = new Option<string>("--legacy")
+        {
+            Description = "the legacy control plane's folder of job configs (annotations in <folder>/annotations/<name>.yaml)",
+            DefaultValueFactory = _ => "legacy",
+        };
+        var local = new Option<string>("--local-folder")
+        {
+            Description = "the local runtime's folder (the server's --local-folder; run the server with --shared-local-folder)",
+            DefaultValueFactory = _ => "./.sluice/local",
+        };
+        var database = new Option<string>("--db") { Description = "the server's database", DefaultValueFactory = _ => "sqlite://./.sluice/sluice.db" };
         var command = new Command("legacy-start", "Start a job under the folder-based legacy control plane, on the local runtime.")
         {
-            name, cutover.Legacy, cutover.Local, cutover.Ownership,
+            name, legacyFolder, local, database,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
-                var (legacy, driver, _) = cutover.Open(parse);
-                var handle = await legacy.StartAsync(parse.GetValue(name)!, RestorePlan.LastState, cancellationToken);
-                await driver.WaitUntilRunningAsync(handle, CutoverOptionSet.Options.StartTimeout, CutoverOptionSet.Options.PollInterval, cancellationToken);
-                parse.InvocationConfiguration.Output.WriteLine($"{parse.GetValue(name)}: running under the legacy control plane as {handle.RuntimeId}");
+                var folder = parse.GetValue(legacyFolder)!;
+                if (!Directory.Exists(folder))
+                {
+                    throw new DirectoryNotFoundException($"{folder}: no such legacy folder (--legacy)");
+                }
+                await using var store = StoreFactory.Open(parse.GetValue(database)!);
+                await store.MigrateAsync(cancellationToken);
+                await using var ownership = OwnershipStore.For(store);
+                await using var deployments = DeploymentStore.For(store);
+                var driver = new SharedFolderLocalDriver(new LocalRuntimeOptions { Folder = parse.GetValue(local) });
+                var legacy = new FolderLegacyControlPlane(folder, new LegacyOwnershipGuard(driver, ownership), ReferenceData.Load());
+                var job = parse.GetValue(name)!;
+                var spec = legacy.Import(job).Import.Spec;
+                await deployments.RegisterLegacyAsync($"{spec.Namespace}/{spec.Name}", job, DateTimeOffset.UtcNow, cancellationToken);
+                var handle = await legacy.StartAsync(job, RestorePlan.LastState, cancellationToken);
+                await driver.WaitUntilRunningAsync(handle, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200), cancellationToken);
+                parse.InvocationConfiguration.Output.WriteLine($"{job}: running under the legacy control plane as {handle.RuntimeId}");
                 return 0;
             }
-            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or OwnershipConflictException or RuntimeDriverException)
+            catch (Exception e) when (e is IOException or LegacyConfigException or InvalidOperationException or InvalidDataException
+                                          or OwnershipConflictException or RuntimeDriverException or ArgumentException)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"migrate legacy-start: {e.Message}");
                 return 1;
@@ -107,62 +116,20 @@ public static class MigrateCommands
         return command;
     }
 
-    /// <summary>Where a local cut-over keeps things: the legacy folder, the Local driver's folder, the ownership database.</summary>
-    private sealed class CutoverOptionSet
-    {
-        public const string Fabric = "local";
-
-        public static readonly CutoverOptions Options = new(Fabric, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(200));
-
-        public Option<string> Legacy { get; } = new("--legacy")
-        {
-            Description = "the legacy control plane's folder of job configs (annotations in <folder>/annotations/<name>.yaml)",
-            DefaultValueFactory = _ => "legacy",
-        };
-
-        public Option<string> Local { get; } = new("--local")
-        {
-            Description = "the Local runtime's folder (the embedded default)",
-            DefaultValueFactory = _ => "./.sluice/local",
-        };
-
-        public Option<string> Ownership { get; } = new("--ownership")
-        {
-            Description = "the SQLite file holding the jobs' ownership records",
-            DefaultValueFactory = _ => "./.sluice/ownership.db",
-        };
-
-        public (FolderLegacyControlPlane Legacy, LocalRuntimeDriver Driver, SqliteOwnershipStore Ownership) Open(ParseResult parse)
-        {
-            var ownershipPath = Path.GetFullPath(parse.GetValue(Ownership)!);
-            Directory.CreateDirectory(Path.GetDirectoryName(ownershipPath)!);
-            var driver = new LocalRuntimeDriver(new LocalRuntimeOptions { Folder = parse.GetValue(Local) });
-            var ownership = new SqliteOwnershipStore(ownershipPath);
-            var legacyFolder = parse.GetValue(Legacy)!;
-            if (!Directory.Exists(legacyFolder))
-            {
-                throw new DirectoryNotFoundException($"{legacyFolder}: no such legacy folder (--legacy)");
-            }
-            var legacy = new FolderLegacyControlPlane(legacyFolder, new OwnershipGuardedDriver(driver, ownership, JobOwner.Legacy), Fabric, ReferenceData.Load());
-            return (legacy, driver, ownership);
-        }
-    }
-
     private static Command Plan()
     {
         var directory = new Argument<string>("dir") { Description = "a folder of legacy configs (.properties for Samza, .yaml/.yml for Flink)" };
-        var apply = new Option<bool>("--apply") { Description = "write the JobSpecs of the proven jobs to --out" };
+        var apply = new Option<bool>("--apply") { Description = "apply the JobSpecs of the proven jobs through the server (source kind migrated; they start legacy-owned)" };
         var annotations = new Option<string?>("--annotations") { Description = "a folder of annotations files, <config name without extension>.yaml each" };
         var format = new Option<string>("--output", "-o") { Description = "table or json", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json");
         var json = new Option<string>("--json") { Description = "where the plan is also written as JSON", DefaultValueFactory = _ => "migration-plan.json" };
-        var output = new Option<string>("--out") { Description = "where --apply writes JobSpecs", DefaultValueFactory = _ => "migrated" };
         var namespaceOption = NamespaceOption();
         var command = new Command("plan", "Import every legacy config of a folder: one row per job (runtime, stateful, proven/differences/missing information, risk), proven jobs first.")
         {
-            directory, apply, annotations, format, json, output, namespaceOption,
+            directory, apply, annotations, format, json, namespaceOption,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var writer = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
@@ -183,19 +150,44 @@ public static class MigrateCommands
             error.WriteLine($"plan written to {jsonPath}");
             if (parse.GetValue(apply))
             {
-                var proven = rows.Where(row => row.Status == "proven").ToList();
-                var folder = parse.GetValue(output)!;
-                // The metadata server is not part of this build: proven JobSpecs are written to a folder for `sluice apply`.
-                Directory.CreateDirectory(folder);
-                foreach (var row in proven)
-                {
-                    WriteAtomically(Path.Combine(folder, $"{row.Job}.yaml"), SpecYaml.Write(row.Result!.Import.Spec));
-                }
-                error.WriteLine($"applied {proven.Count} proven job{(proven.Count == 1 ? "" : "s")}: JobSpecs written to {folder}/");
+                return await ApplyProvenAsync(parse, rows.Where(row => row.Status == "proven").ToList(), cancellationToken);
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`plan --apply`: each proven JobSpec is applied through the server, with its legacy file as the migrated source.</summary>
+    private static async Task<int> ApplyProvenAsync(ParseResult parse, IReadOnlyList<PlanRow> proven, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        using var channel = ServerConnection.Open(parse);
+        var client = new MetadataService.MetadataServiceClient(channel);
+        var failed = 0;
+        foreach (var row in proven)
+        {
+            var result = row.Result!;
+            try
+            {
+                var applied = await client.ApplyJobAsync(new ApplyJobRequest
+                {
+                    Spec = result.Import.Spec,
+                    OriginalSource = new SpecSource
+                    {
+                        Kind = SourceKind.Migrated, Text = await File.ReadAllTextAsync(result.Source, cancellationToken), FileName = Path.GetFileName(result.Source),
+                    },
+                }, ClientCall.Options(cancellationToken));
+                error.WriteLine($"applied {applied.Job.Namespace}/{applied.Job.Name}: revision {applied.Revision} ({applied.Outcome.ToString().ToLowerInvariant()})");
+            }
+            catch (RpcException refused)
+            {
+                failed++;
+                error.Write($"{row.Job}: ");
+                RpcErrorReport.Print(refused);
+            }
+        }
+        error.WriteLine($"applied {proven.Count - failed} of {proven.Count} proven job{(proven.Count == 1 ? "" : "s")}");
+        return failed == 0 ? 0 : 1;
     }
 
     private static Command Import()

@@ -46,6 +46,10 @@ public static class ServerCommand
         {
             Description = "Several worker processes share --local-folder (a file lock per runtime call)",
         };
+        var legacy = new Option<string?>("--legacy")
+        {
+            Description = "The legacy control plane's folder of job configs (<name>.properties / <name>.yaml), for `sluice migrate NAME`",
+        };
         var leaseTtl = new Option<double>("--lease-ttl")
         {
             Description = "Seconds a worker's shard leases last without renewal",
@@ -53,7 +57,7 @@ public static class ServerCommand
         };
         var command = new Command("server", "Run the Sluice API server (gRPC and REST/JSON) and/or deployment workers")
         {
-            database, listen, httpListen, role, platform, localFolder, sharedLocal, leaseTtl,
+            database, listen, httpListen, role, platform, localFolder, sharedLocal, leaseTtl, legacy,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -80,6 +84,7 @@ public static class ServerCommand
                 Role = parse.GetValue(role),
                 LocalFolder = parse.GetRequiredValue(localFolder),
                 SharedLocalFolder = parse.GetValue(sharedLocal),
+                LegacyFolder = parse.GetValue(legacy),
                 LeaseTtl = TimeSpan.FromSeconds(parse.GetValue(leaseTtl)),
             };
             await using var server = await SluiceServer.StartAsync(options, cancellation);

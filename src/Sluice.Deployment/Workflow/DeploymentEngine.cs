@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Sluice.Deployment.Providers;
+using Sluice.Migration.Cutover;
 using Sluice.Runtimes.Drivers;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
@@ -20,10 +21,12 @@ public sealed class DeploymentEngine(
     IEnumerable<IResourceProvider> providers,
     IRuntimeDriverSelector drivers,
     WorkflowOptions? options = null,
-    EngineMetrics? metrics = null)
+    EngineMetrics? metrics = null,
+    ILegacyControlPlane? legacy = null)
 {
     private readonly WorkflowOptions _options = options ?? new WorkflowOptions();
     private readonly IReadOnlyList<IResourceProvider> _providers = providers.ToList();
+    private CutoverEngine Cutover => field ??= new CutoverEngine(store, specs, renderer, _providers, drivers, legacy, _options);
 
     public DeploymentStore Store => store;
 
@@ -34,6 +37,7 @@ public sealed class DeploymentEngine(
     /// </summary>
     public async Task<DeploymentRecord> StepAsync(ShardFence fence, DeploymentRecord deployment, CancellationToken ct = default)
     {
+        if (CutoverEngine.Handles(deployment.Kind)) return await Cutover.StepAsync(fence, deployment, ct);
         var started = Stopwatch.GetTimestamp();
         var step = new StepContext(deployment, _options.Time.GetUtcNow());
         Outcome outcome;
@@ -169,8 +173,7 @@ public sealed class DeploymentEngine(
         }
         var (provider, request) = plan[d.StepIndex];
         var made = await step.External(() => provider.ProvisionAsync(request, ct));
-        var detail = $"{(made.Changed ? "provisioned" : "found")} {request.Kind.ToKebab()} '{request.Name}' ({d.StepIndex + 1}/{plan.Count}): " +
-                     $"{made.ExternalId}{(made.Location is null ? "" : " at " + made.Location)}";
+        var detail = DescribeProvisioned(made, request, d.StepIndex, plan.Count);
         var resource = new ResourceWrite(request.Kind, request.Name, made.ExternalId, ResourceStatus.Provisioned, d.Revision);
         var outcome = d.StepIndex + 1 < plan.Count
             ? step.Advance(DeploymentState.Provisioning, detail) with { Next = step.Advanced(DeploymentState.Provisioning) with { StepIndex = d.StepIndex + 1 } }
@@ -260,6 +263,7 @@ public sealed class DeploymentEngine(
             throw new InvalidOperationException($"deployment {d.Id} reached Submitting without a stored rendering");
         }
         var spec = await SpecAsync(d, ct);
+        CutoverOwnership.CheckSluiceMayStart(d, await store.OwnershipAsync(d.Job, ct));
         var (restore, restoreText) = await RestorePlanAsync(d, spec, ct);
         var driver = drivers.For(d.Fabric);
         var key = new SubmissionKey(JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt);
@@ -358,13 +362,16 @@ public sealed class DeploymentEngine(
             };
     }
 
+    private List<(IResourceProvider Provider, ResourceRequest Request)> Plan(DeploymentRecord d, JobSpec spec) => PlanResources(_providers, d, spec);
+
     /// <summary>Every provider's requests for the revision, in provider order: the Provisioning step's index runs over it.</summary>
-    private List<(IResourceProvider Provider, ResourceRequest Request)> Plan(DeploymentRecord d, JobSpec spec)
+    internal static List<(IResourceProvider Provider, ResourceRequest Request)> PlanResources(IReadOnlyList<IResourceProvider> providers,
+        DeploymentRecord d, JobSpec spec)
     {
         var owner = new ResourceOwner(JobRefOf(d.Job), d.Revision, d.Fabric);
         try
         {
-            return _providers.SelectMany(p => p.Plan(spec, owner).Select(r => (p, r))).ToList();
+            return providers.SelectMany(p => p.Plan(spec, owner).Select(r => (p, r))).ToList();
         }
         catch (ArgumentException error)
         {
@@ -412,6 +419,11 @@ public sealed class DeploymentEngine(
     private static RuntimeJobHandle Handle(DeploymentRecord d, IRuntimeDriver driver) =>
         new(d.Driver ?? driver.Name, new SubmissionKey(JobRefOf(d.Job), d.Revision, d.Fabric, d.SubmitAttempt),
             d.RuntimeId ?? throw new InvalidOperationException($"deployment {d.Id} has no runtime id"));
+
+    /// <summary>The Provisioning step's event: made or found, which of how many, and where the user finds it.</summary>
+    internal static string DescribeProvisioned(ProvisionedResource made, ResourceRequest request, int index, int count) =>
+        $"{(made.Changed ? "provisioned" : "found")} {request.Kind.ToKebab()} '{request.Name}' ({index + 1}/{count}): " +
+        $"{made.ExternalId}{(made.Location is null ? "" : " at " + made.Location)}";
 
     public static JobRef JobRefOf(string job)
     {

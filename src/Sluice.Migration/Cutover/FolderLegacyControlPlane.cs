@@ -9,10 +9,11 @@ namespace Sluice.Migration.Cutover;
 
 /// <summary>
 /// A legacy control plane that keeps each job's config in a folder (`&lt;name&gt;.properties` or `&lt;name&gt;.yaml`,
-/// annotations in `annotations/&lt;name&gt;.yaml`) and runs it through a runtime driver as revision 0 of the job.
+/// annotations in `annotations/&lt;name&gt;.yaml`) and runs it through a runtime driver as revision 0 of the job, on the
+/// fabric its config implies (where a cut-over's Sluice copy runs too, so both sides see the same savepoints).
 /// Its running copies are recorded in `.legacy-runs.json`, so a restarted control plane still finds them.
 /// </summary>
-public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver driver, string fabric, ReferenceData reference) : ILegacyControlPlane
+public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver driver, ReferenceData reference) : ILegacyControlPlane
 {
     private const long LegacyRevision = 0;
     private readonly Lock _gate = new();
@@ -25,12 +26,18 @@ public sealed class FolderLegacyControlPlane(string folder, IRuntimeDriver drive
     }
 
     public async Task<bool> IsRunningAsync(string name, CancellationToken cancellationToken = default) =>
-        Runs().TryGetValue(name, out var run) && (await driver.ObserveAsync(run.Handle(driver.Name), cancellationToken)).IsActive;
+        (await ObserveAsync(name, cancellationToken)).IsActive;
+
+    public async Task<JobObservation> ObserveAsync(string name, CancellationToken cancellationToken = default) =>
+        Runs().TryGetValue(name, out var run)
+            ? await driver.ObserveAsync(run.Handle(driver.Name), cancellationToken)
+            : new JobObservation(RuntimeJobState.NotFound, "NEVER_STARTED", $"the legacy control plane has never started {name}");
 
     public async Task<RuntimeJobHandle> StartAsync(string name, RestorePlan restore, CancellationToken cancellationToken = default)
     {
         var imported = Import(name);
         var job = new JobRef(imported.Import.Spec.Namespace, imported.Import.Spec.Name);
+        var fabric = imported.Import.Fabric.Name;
         var attempt = Runs().TryGetValue(name, out var previous) ? previous.Attempt + 1 : 1;
         var key = new SubmissionKey(job, LegacyRevision, fabric, attempt);
         var handle = await driver.SubmitAsync(new SubmitRequest(key, Artifact(ConfigPath(name)), restore), cancellationToken);

@@ -10,6 +10,9 @@ public interface ILegacyControlPlane
 
     Task<bool> IsRunningAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>The state of the job's latest legacy copy (not found when it never ran).</summary>
+    Task<JobObservation> ObserveAsync(string name, CancellationToken cancellationToken = default);
+
     Task<RuntimeJobHandle> StartAsync(string name, RestorePlan restore, CancellationToken cancellationToken = default);
 
     /// <summary>A savepoint of the running copy: its location, or null for Samza (no savepoints; its changelogs keep the state).</summary>

@@ -11,6 +11,10 @@ public enum DeploymentKind : short
     Delete = 5,
     Scale = 6,
     Rollback = 7,
+    /// <summary>The migrator's guarded cut-over: a legacy job moves onto Sluice.</summary>
+    Migrate = 8,
+    /// <summary>The reverse cut-over: a Sluice job moves back to its legacy control plane.</summary>
+    Eject = 9,
 }
 
 /// <summary>The step a deployment runs next (or its terminal outcome).</summary>
@@ -27,6 +31,8 @@ public enum DeploymentState : short
     Submitting = 8,
     Observing = 9,
     Releasing = 10,
+    /// <summary>A cut-over that failed before its flip puts the job back on the side it came from.</summary>
+    Reverting = 11,
     Succeeded = 20,
     Failed = 21,
     Cancelled = 22,

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Npgsql;
+using Sluice.Store.Ownership;
 
 namespace Sluice.Store.Deployments;
 
@@ -9,7 +10,7 @@ namespace Sluice.Store.Deployments;
 /// state machine goes through <see cref="TransitionAsync"/>, whose guarding UPDATE carries the shard lease's epoch in
 /// its WHERE clause, so a worker that lost its lease can never overwrite the new owner's work.
 /// </summary>
-public sealed class DeploymentStore : IAsyncDisposable
+public sealed partial class DeploymentStore : IAsyncDisposable
 {
     public const string NotifyChannel = "sluice_deployments";
     private const int MaxWriteAttempts = 8;
@@ -496,19 +497,29 @@ public sealed class DeploymentStore : IAsyncDisposable
     /// the shard lease's epoch in the WHERE clause), one event (none for a plain re-schedule: <paramref name="detail"/>
     /// null), and optionally the resource the step provisioned and a follow-up deployment (an automatic rollback).
     /// Transitions of many deployments share a transaction (group commit), each row with its own guard, so a refused
-    /// row fails only its own call; one that takes a slot or adds a follow-up gets a transaction of its own. Terminal states give the (job, fabric) slot up and wake the next queued one.
+    /// row fails only its own call; one that takes a slot, adds a follow-up or changes ownership gets a transaction of
+    /// its own. Terminal states give the (job, fabric) slot up and wake the next queued one.
     /// Throws <see cref="FencedOutException"/> when the lease moved on, <see cref="DeploymentChangedException"/> when
     /// the row did, <see cref="SlotTakenException"/> when <paramref name="next"/> takes a slot another deployment holds.
     /// </summary>
     public Task<DeploymentRecord> TransitionAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
-        DateTimeOffset now, ResourceWrite? resource = null, NewDeployment? followUp = null, CancellationToken ct = default)
+        DateTimeOffset now, ResourceWrite? resource = null, NewDeployment? followUp = null, CancellationToken ct = default) =>
+        TransitionCoreAsync(fence, current, next, detail, now, resource, followUp, null, ct);
+
+    private Task<DeploymentRecord> TransitionCoreAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
+        DateTimeOffset now, ResourceWrite? resource, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct)
     {
         var write = new TransitionWrite(fence, current, next, detail, now, resource);
-        return followUp is null && !write.TakesSlot ? _commits.CommitAsync(write, ct) : TransitionAloneAsync(write, followUp, ct);
+        return followUp is null && ownership is null && !write.TakesSlot
+            ? _commits.CommitAsync(write, ct)
+            : TransitionAloneAsync(write, followUp, ownership, ct);
     }
 
-    /// <summary>One transition in a transaction of its own: those that take a slot (the unique index may refuse) or add a follow-up.</summary>
-    private Task<DeploymentRecord> TransitionAloneAsync(TransitionWrite write, NewDeployment? followUp, CancellationToken ct) =>
+    /// <summary>
+    /// One transition in a transaction of its own: those that take a slot (the unique index may refuse), add a
+    /// follow-up, or change the job's ownership (which may refuse and must then undo the transition).
+    /// </summary>
+    private Task<DeploymentRecord> TransitionAloneAsync(TransitionWrite write, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct) =>
         WriteAsync(async (connection, transaction) =>
         {
             bool updated;
@@ -524,6 +535,10 @@ public sealed class DeploymentStore : IAsyncDisposable
             {
                 throw await WhyRefusedAsync(connection, transaction, write, ct);
             }
+            if (ownership is not null)
+            {
+                await OwnershipSql.ApplyAsync(connection, transaction, _sql.Kind, ownership, write.Now, ct);
+            }
             if (followUp is not null)
             {
                 var id = await TryInsertAsync(connection, transaction, followUp, write.Terminal ? write.Next.ActiveKey : null,
@@ -538,7 +553,7 @@ public sealed class DeploymentStore : IAsyncDisposable
     {
         try
         {
-            await TransitionAloneAsync(write, null, CancellationToken.None);
+            await TransitionAloneAsync(write, null, null, CancellationToken.None);
             write.Succeed();
         }
         catch (Exception error)

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sluice.Migration;
+using Sluice.Migration.Annotations;
+using Sluice.Migration.Legacy;
+using Sluice.Runtimes.Flink;
+using Sluice.Spec.V1;
+using Sluice.Store.Deployments;
+using Sluice.Store.Ownership;
+
+namespace Sluice.Server.Tests;
+
+/// <summary>
+/// `sluice migrate` through a real server, as a user runs it: the CLI in its own process starts a job under the
+/// folder-based legacy control plane, then asks the server to cut it over (and back), watching each step.
+/// </summary>
+public sealed class CutoverApiTests : IDisposable
+{
+    private const string Name = "orders-enricher";
+    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("sluice-cutover-api-");
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        work.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Migrate_then_eject_through_the_server_with_the_cli_watching_each_step()
+    {
+        var legacy = WriteLegacyJob(work.CreateSubdirectory("legacy").FullName);
+        var imported = Migrator.ImportFile(Path.Combine(legacy, Name + ".yaml"), AnnotationsLoader.LoadFile(Path.Combine(legacy, "annotations", Name + ".yaml")),
+            ReferenceData.Load());
+        var database = $"sqlite://{work.FullName}/sluice.db";
+        var local = Path.Combine(work.FullName, "local");
+        await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
+        {
+            Database = database, Listen = new Uri("http://127.0.0.1:0"), LogLevel = LogLevel.Warning, Platform = imported.Import.Platform,
+            LocalFolder = local, SharedLocalFolder = true, LegacyFolder = legacy,
+        });
+        var api = server.ApiAddress.ToString();
+
+        var started = await Sluice("migrate", "legacy-start", Name, "--legacy", legacy, "--local-folder", local, "--db", database);
+        Assert.True(started.ExitCode == 0, started.Stderr);
+
+        var migrated = await Sluice("migrate", Name, "--watch", "--server", api);
+
+        Assert.True(migrated.ExitCode == 0, migrated.Stdout + migrated.Stderr);
+        Assert.Contains("migrate of shop/orders-enricher revision 1 on legacy-flink", migrated.Stdout);
+        Assert.Contains("ownership legacy → migrating", migrated.Stdout);
+        Assert.Contains("of the legacy copy at", migrated.Stdout);
+        Assert.Contains("stopped the legacy copy", migrated.Stdout);
+        Assert.Contains("ownership flipped migrating → sluice", migrated.Stdout);
+        var store = server.Services.GetRequiredService<DeploymentStore>();
+        Assert.Equal(JobOwner.Sluice, (await store.OwnershipAsync("shop/orders-enricher")).Owner);
+        using (var channel = GrpcChannel.ForAddress(server.ApiAddress))
+        {
+            var job = await new MetadataService.MetadataServiceClient(channel).GetJobAsync(new GetJobRequest { Namespace = "shop", Name = Name });
+            Assert.Equal(SourceKind.Migrated, job.SourceKind);
+        }
+
+        var ejected = await Sluice("migrate", Name, "--back", "--watch", "--server", api);
+
+        Assert.True(ejected.ExitCode == 0, ejected.Stdout + ejected.Stderr);
+        Assert.Contains($"wrote {Name}.yaml for the legacy control plane", ejected.Stdout);
+        Assert.Contains("the legacy copy runs", ejected.Stdout);
+        Assert.Equal(JobOwner.Legacy, (await store.OwnershipAsync("shop/orders-enricher")).Owner);
+        Assert.True(File.Exists(Path.Combine(legacy, $"{Name}.yaml.before-eject")));
+        // Now the legacy side owns it again: an ordinary deploy is refused at its submit, naming the owner.
+        var deployRefused = await Sluice("deploy", "shop/orders-enricher", "--fabric", "legacy-flink", "--watch", "--server", api);
+        Assert.Equal(1, deployRefused.ExitCode);
+        Assert.Contains("shop/orders-enricher is owned by legacy", deployRefused.Stdout);
+
+        var notLegacy = await Sluice("migrate", "no-such-job", "--server", api);
+        Assert.Equal(2, notLegacy.ExitCode);
+        Assert.Contains("no-such-job: no no-such-job.properties, no-such-job.yaml or no-such-job.yml", notLegacy.Stderr);
+    }
+
+    [Fact]
+    public async Task Plan_apply_applies_the_proven_jobspecs_through_the_server_and_they_start_legacy_owned()
+    {
+        var database = $"sqlite://{work.FullName}/sluice.db";
+        await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
+        {
+            Database = database, Listen = new Uri("http://127.0.0.1:0"), LogLevel = LogLevel.Warning, LocalFolder = Path.Combine(work.FullName, "local"),
+        });
+        var annotations = work.CreateSubdirectory("annotations").FullName;
+        File.WriteAllText(Path.Combine(annotations, "samza__samza-test__join__watcher.samza.yaml"),
+            "artifact: {uri: \"hdfs://packages/samza-test-dist.tar.gz\"}\nsinks: []\n");
+        var corpus = Path.GetFullPath(Path.Combine(ReferenceData.Locate(), "..", "corpus", "samza-configs"));
+
+        var applied = await Sluice("migrate", "plan", corpus, "--annotations", annotations, "--apply", "--namespace", "samza-test",
+            "--json", Path.Combine(work.FullName, "plan.json"), "--server", server.ApiAddress.ToString());
+
+        Assert.True(applied.ExitCode == 0, applied.Stderr);
+        Assert.Contains("applied samza-test/watcher: revision 1 (created)", applied.Stderr);
+        Assert.Contains("applied 1 of 1 proven job", applied.Stderr);
+        using var channel = GrpcChannel.ForAddress(server.ApiAddress);
+        var job = await new MetadataService.MetadataServiceClient(channel).GetJobAsync(new GetJobRequest { Namespace = "samza-test", Name = "watcher" });
+        Assert.Equal(SourceKind.Migrated, job.SourceKind);
+        var owner = await server.Services.GetRequiredService<DeploymentStore>().OwnershipAsync("samza-test/watcher");
+        Assert.Equal((JobOwner.Legacy, "samza__samza-test__join__watcher.samza"), (owner.Owner, owner.LegacyName));
+        // A job applied as a plain JobSpec stays Sluice's.
+        Assert.False((await server.Services.GetRequiredService<DeploymentStore>().OwnershipAsync("samza-test/other")).Exists);
+
+        // This server has no legacy control plane: a cut-over request over REST is refused, saying so.
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var refused = await http.PostAsync("/v1/legacy-jobs/watcher/cutovers", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("the server has no legacy control plane configured (start it with --legacy DIR)", await refused.Content.ReadAsStringAsync());
+    }
+
+    private sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    private async Task<Result> Sluice(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.FullName };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sluice.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["SLUICE_ACTOR"] = "cutover-test";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return new Result(-1, await stdout, $"timed out: sluice {string.Join(' ', args)}\n{await stderr}");
+        }
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A legacy FlinkDeployment that imports proven with its annotations.</summary>
+    private static string WriteLegacyJob(string folder)
+    {
+        var spec = new JobSpec
+        {
+            Name = Name, Namespace = "shop", Runtime = Runtime.Flink,
+            Artifact = new Artifact { Jar = new JarArtifact { Uri = "local:///opt/flink/usrlib/enricher.jar", EntryClass = "com.shop.Enricher" } },
+            Sources = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders" } },
+            Sinks = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders-enriched" } },
+            State = new State { Stateful = true, Checkpointing = new Checkpointing { Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) } },
+            Upgrade = new UpgradePolicy { Mode = UpgradeMode.Savepoint },
+            Resources = new Resources { Parallelism = 2, Task = new ComputeSize { Cpu = 1, Memory = "2Gi" }, Coordinator = new ComputeSize { Cpu = 1, Memory = "1Gi" } },
+        };
+        var fabric = new Fabric
+        {
+            Name = "k8s",
+            Flink = new FlinkFabric { Namespace = "shop", Image = "flink:2.1", FlinkVersion = "v2_1", ServiceAccount = "flink", CheckpointBaseDir = "s3://state/checkpoints", SavepointBaseDir = "s3://state/savepoints" },
+        };
+        var platform = new PlatformConfig { KafkaClusters = { new KafkaCluster { Name = "orders", BootstrapServers = "k1:9092" } }, Fabrics = { fabric } };
+        File.WriteAllText(Path.Combine(folder, $"{Name}.yaml"), FlinkManifestWriter.ToYaml(FlinkDeploymentCompiler.Compile(spec, platform, fabric).Manifest));
+        Directory.CreateDirectory(Path.Combine(folder, "annotations"));
+        File.WriteAllText(Path.Combine(folder, "annotations", $"{Name}.yaml"), """
+            namespace: shop
+            systems: {orders: {bootstrapServers: "k1:9092"}}
+            sources: [{cluster: orders, name: orders}]
+            sinks: [{cluster: orders, name: orders-enriched}]
+            """);
+        return folder;
+    }
+}
