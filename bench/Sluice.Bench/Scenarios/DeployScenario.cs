@@ -47,7 +47,7 @@ public static class DeployScenario
         {
             Description = "Deployments the workers drive at once, all together (split evenly between them)", DefaultValueFactory = _ => 1024,
         };
-        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 128 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 64 };
         var inFlight = new Option<int>("--in-flight")
         {
             Description = "Deployments requested but not finished that the clients keep up (they wait while this many are in flight)",
