@@ -49,6 +49,16 @@ public sealed class BenchDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Transactions the server has committed in this database so far (PostgreSQL's statistics); null elsewhere.</summary>
+    public async Task<long?> CommittedTransactionsAsync()
+    {
+        if (Dialect != BenchDialect.Postgres) return null;
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// The database server's main process when it runs on this machine (PostgreSQL: the postmaster, parent of our
     /// backend; MySQL/MariaDB: the server's pid file), so its CPU time can be measured; null when unknown.

@@ -43,17 +43,27 @@ public static class DeployScenario
             Description = "Simulated latency per provider/driver call, one run set per value", DefaultValueFactory = _ => [0, 50],
             AllowMultipleArgumentsPerToken = true,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Deployments each worker drives at once", DefaultValueFactory = _ => 64 };
-        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 16 };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "Deployments the workers drive at once, all together (split evenly between them)", DefaultValueFactory = _ => 1024,
+        };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 64 };
+        var inFlight = new Option<int>("--in-flight")
+        {
+            Description = "Deployments requested but not finished that the clients keep up (they wait while this many are in flight)",
+            DefaultValueFactory = _ => 1000,
+        };
+        var rawClients = new Option<int>("--raw-clients") { Description = "Clients of the raw transaction measurement", DefaultValueFactory = _ => 64 };
         var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/deploy-<dialect>.json)" };
         var command = new Command("deploy", "Deployment workflow throughput and engine overhead beside the database's raw transaction rate")
         {
-            database, deployments, workers, latencies, concurrency, clients, output,
+            database, deployments, workers, latencies, concurrency, clients, inFlight, rawClients, output,
         };
         command.SetAction(async (parse, _) =>
         {
             var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(deployments), parse.GetRequiredValue(workers),
-                parse.GetRequiredValue(latencies), parse.GetValue(concurrency), parse.GetValue(clients));
+                parse.GetRequiredValue(latencies), parse.GetValue(concurrency), parse.GetValue(clients), parse.GetValue(inFlight),
+                parse.GetValue(rawClients));
             var runs = new List<RunResult>();
             foreach (var latency in settings.LatenciesMs)
             {
@@ -74,12 +84,13 @@ public static class DeployScenario
         return command;
     }
 
-    private sealed record Settings(string Database, int Deployments, int[] Workers, int[] LatenciesMs, int Concurrency, int Clients);
+    private sealed record Settings(string Database, int Deployments, int[] Workers, int[] LatenciesMs, int Concurrency, int Clients, int InFlight,
+        int RawClients);
 
     public sealed record RunResult(
         string Dialect, int Workers, int LatencyMs, int Deployments, int Succeeded, int Failed, double Seconds, double DeploymentsPerSecond,
-        long PeakInFlight, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, long EngineTransactions,
-        double EngineTransactionsPerSecond, LoadResult RawTransactions);
+        long PeakInFlight, double MeanInFlight, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, long Steps,
+        double CommitMsPerDeployment, double BenchCpuMsPerDeployment, double TransitionsPerGroupCommit, long? DatabaseTransactions, double? DatabaseTransactionsPerSecond, LoadResult RawTransactions);
 
     private static async Task<RunResult> RunAsync(Settings settings, int workerCount, TimeSpan latency)
     {
@@ -103,8 +114,8 @@ public static class DeployScenario
             new SingleDriverSelector(driver), new WorkflowOptions { ObserveInterval = TimeSpan.FromMilliseconds(20) }, metrics);
         var options = new WorkerOptions
         {
-            RenewInterval = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), BatchSize = 256,
-            MaxConcurrency = settings.Concurrency,
+            RenewInterval = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), BatchSize = 512,
+            MaxConcurrency = Math.Max(1, settings.Concurrency / workerCount),
         };
         var workers = Enumerable.Range(0, workerCount).Select(i => new DeploymentWorker(engine, options with { WorkerId = $"bench-{i}" })).ToList();
         foreach (var worker in workers) await worker.StartAsync(CancellationToken.None);
@@ -118,31 +129,43 @@ public static class DeployScenario
         var commands = new DeploymentCommands(deployments, source);
         var created = 0L;
         var peak = 0L;
+        var samples = new List<long>();
+        var committedBefore = await database.CommittedTransactionsAsync();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var queue = new ConcurrentQueue<JobSpec>(specs);
         var requesters = Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
         {
             while (queue.TryDequeue(out var spec))
             {
-                await commands.DeployAsync($"{spec.Namespace}/{spec.Name}", Fabric, "bench");
+                // A closed loop: keep the in-flight count at the target, so the figures are taken at that load.
+                while (Interlocked.Read(ref created) - metrics.Finished >= settings.InFlight) await Task.Delay(2);
                 Interlocked.Increment(ref created);
+                await commands.DeployAsync($"{spec.Namespace}/{spec.Name}", Fabric, "bench");
             }
         })).ToList();
         var requested = Task.WhenAll(requesters);
         while (metrics.Finished < settings.Deployments)
         {
             if (requested.IsFaulted) await requested;
-            peak = Math.Max(peak, Interlocked.Read(ref created) - metrics.Finished);
+            var now = Interlocked.Read(ref created) - metrics.Finished;
+            peak = Math.Max(peak, now);
+            // The steady state: after the clients filled the target, before the last requests drain it.
+            if (!queue.IsEmpty && metrics.Finished > 0) samples.Add(now);
             if (workers.SelectMany(w => w.Faults).FirstOrDefault() is { } fault) throw new InvalidOperationException("worker fault", fault);
             await Task.Delay(20);
         }
         var elapsed = clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await requested;
         foreach (var worker in workers)
         {
             await worker.StopAsync(CancellationToken.None);
             worker.Dispose();
         }
+        // Idle server processes report their counts within 10 s; the stopped workers add no more.
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        var committed = await database.CommittedTransactionsAsync() - committedBefore;
 
         var states = await deployments.CountByStateAsync();
         var succeeded = (int)states.GetValueOrDefault(DeploymentState.Succeeded);
@@ -153,14 +176,20 @@ public static class DeployScenario
                 .First(d => d is not null && d.State != DeploymentState.Succeeded)!;
             Step($"  {failed} deployments did not succeed; e.g. deployment {sample.Id} is {sample.State.ToKebab()}: {sample.Error}");
         }
-        // Each deployment is one create transaction plus one per step.
-        var transactions = settings.Deployments + metrics.Steps;
+        var groups = deployments.GroupCommits;
         var overheads = metrics.Overheads.Select(o => o.TotalMilliseconds).Order().ToArray();
-        Step($"  {settings.Deployments / elapsed.TotalSeconds:N0} deployments/s, overhead p95 {Percentile(overheads, 0.95):0.0} ms, peak {peak:N0} in flight; measuring the raw transaction rate");
-        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, workerCount * settings.Concurrency, TimeSpan.FromSeconds(10));
+        var mean = samples.Count > 0 ? samples.Average() : peak;
+        Step($"  {settings.Deployments / elapsed.TotalSeconds:N0} deployments/s, overhead p95 {Percentile(overheads, 0.95):0.0} ms, " +
+             $"{mean:N0} in flight (peak {peak:N0}); measuring the raw transaction rate");
+        // The run's connection pools go first, so the raw clients get all the connections they ask for.
+        await deployments.DisposeAsync();
+        await store.DisposeAsync();
+        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10));
         return new RunResult(dialect, workerCount, (int)latency.TotalMilliseconds, settings.Deployments, succeeded,
-            failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, Percentile(overheads, 0.50), Percentile(overheads, 0.95),
-            Percentile(overheads, 0.99), transactions, transactions / elapsed.TotalSeconds, raw);
+            failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, mean, Percentile(overheads, 0.50),
+            Percentile(overheads, 0.95), Percentile(overheads, 0.99), metrics.Steps, metrics.CommitTime.TotalMilliseconds / settings.Deployments,
+            cpu.TotalMilliseconds / settings.Deployments, (double)groups.Transitions / Math.Max(1, groups.Groups), committed,
+            committed / elapsed.TotalSeconds, raw);
     }
 
     private static double Percentile(double[] sorted, double p) =>
@@ -189,17 +218,21 @@ public static class DeployScenario
 
     private static void Print(IReadOnlyList<RunResult> runs)
     {
-        var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "peak in flight",
-            "overhead p50", "p95", "p99", "engine tx/s", "raw tx/s (same run)", "engine/raw");
+        var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "in flight (peak)",
+            "overhead p50", "p95", "p99", "of it: commit", "bench cpu/deploy", "steps/deploy", "per group commit", "db tx/deploy", "db tx/s", "raw tx/s (same run)", "db tx/raw", "deploys/raw");
         foreach (var r in runs)
         {
             table.AddRow(r.Dialect, r.Workers.ToString(), $"{r.LatencyMs} ms", r.Deployments.ToString("N0"), r.Succeeded.ToString("N0"),
-                r.Failed.ToString(), r.Seconds.ToString("0.0"), r.DeploymentsPerSecond.ToString("N0"), r.PeakInFlight.ToString("N0"),
-                $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", r.EngineTransactionsPerSecond.ToString("N0"),
-                r.RawTransactions.PerSecond.ToString("N0"), $"{r.EngineTransactionsPerSecond / r.RawTransactions.PerSecond:P0}");
+                r.Failed.ToString(), r.Seconds.ToString("0.0"), r.DeploymentsPerSecond.ToString("N0"), $"{r.MeanInFlight:N0} ({r.PeakInFlight:N0})",
+                $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", $"{r.CommitMsPerDeployment:0.0} ms", $"{r.BenchCpuMsPerDeployment:0.00} ms", $"{(double)r.Steps / r.Deployments:0.0}", $"{r.TransitionsPerGroupCommit:0.0}",
+                r.DatabaseTransactions is { } tx ? $"{(double)tx / r.Deployments:0.0}" : "n/a", r.DatabaseTransactionsPerSecond?.ToString("N0") ?? "n/a",
+                r.RawTransactions.PerSecond.ToString("N0"), r.DatabaseTransactionsPerSecond is { } rate ? $"{rate / r.RawTransactions.PerSecond:P0}" : "n/a",
+                $"{r.DeploymentsPerSecond / r.RawTransactions.PerSecond:P0}");
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]overhead = a deployment's step time minus time inside providers/drivers; engine tx = creates + step transitions[/]");
+        AnsiConsole.MarkupLine("[grey]overhead = a deployment's step time minus time inside providers/drivers; in flight = requested, not finished " +
+                               "(mean over the steady state); db tx = transactions the server committed during the run (PostgreSQL's own " +
+                               "count, reads included), so db tx/deploy counts round trips that commit[/]");
     }
 
     private static void Step(string message) => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");

@@ -64,8 +64,10 @@ public sealed class DeploymentEngine(
                 outcome = await RetryOrFailAsync(step, error.Message, ct);
             }
         }
+        var decided = Stopwatch.GetTimestamp();
         var stored = await store.TransitionAsync(fence, deployment, outcome.Next, outcome.Detail, step.Now, outcome.Resource, outcome.FollowUp, ct);
-        metrics?.Record(deployment.Id, Stopwatch.GetTimestamp() - started, step.ExternalTicks, stored.State.IsTerminal());
+        var ended = Stopwatch.GetTimestamp();
+        metrics?.Record(deployment.Id, ended - started, step.ExternalTicks, ended - decided, stored.State.IsTerminal());
         return stored;
     }
 
@@ -126,8 +128,7 @@ public sealed class DeploymentEngine(
     {
         var d = step.Deployment;
         var spec = await SpecAsync(d, ct);
-        var previous = await store.FindLastSubmissionAsync(d.Job, d.Fabric, d.Id, ct);
-        var submitAttempt = await store.NextSubmitAttemptAsync(d.Job, d.Fabric, d.Revision, d.Id, ct);
+        var (previousId, submitAttempt) = await SubmissionHistoryAsync(d, ct);
         var plan = IsDeploy(d.Kind) ? Plan(d, spec) : [];
         DeploymentState next;
         string path;
@@ -136,7 +137,7 @@ public sealed class DeploymentEngine(
             next = plan.Count > 0 ? DeploymentState.Provisioning : DeploymentState.Rendering;
             path = plan.Count > 0 ? $"{plan.Count} resources to provision" : "no resources to provision";
         }
-        else if (previous is null)
+        else if (previousId is null || await store.GetAsync(previousId.Value, ct) is not { } previous)
         {
             next = d.Kind == DeploymentKind.Delete ? DeploymentState.Releasing : DeploymentState.Succeeded;
             path = "nothing was ever submitted on this fabric";
@@ -148,7 +149,18 @@ public sealed class DeploymentEngine(
             path = takesSavepoint ? $"savepoint then stop run {previous.RuntimeId}" : $"stop run {previous.RuntimeId} without a savepoint";
         }
         var outcome = next == DeploymentState.Succeeded ? step.Finish(next, path, null) : step.Advance(next, path);
-        return outcome with { Next = outcome.Next with { PreviousId = previous?.Id, SubmitAttempt = submitAttempt } };
+        return outcome with { Next = outcome.Next with { PreviousId = previousId, SubmitAttempt = submitAttempt } };
+    }
+
+    /// <summary>
+    /// The previous submission's id and this deployment's own submission attempt: recorded on the row when it took
+    /// the slot at creation (a positive attempt), read now when it waited in the queue.
+    /// </summary>
+    private async Task<(long? PreviousId, int SubmitAttempt)> SubmissionHistoryAsync(DeploymentRecord d, CancellationToken ct)
+    {
+        if (d.SubmitAttempt > 0) return (d.PreviousId, d.SubmitAttempt);
+        var previous = await store.FindLastSubmissionAsync(d.Job, d.Fabric, d.Id, ct);
+        return (previous?.Id, await store.NextSubmitAttemptAsync(d.Job, d.Fabric, d.Revision, d.Id, ct));
     }
 
     private async Task<Outcome> ProvisionAsync(StepContext step, CancellationToken ct)

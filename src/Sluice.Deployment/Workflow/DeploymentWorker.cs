@@ -21,6 +21,8 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
     private readonly ConcurrentDictionary<long, int> _movedOn = new();
     private DeploymentStore Store => engine.Store;
 
+    private int ClaimThreshold => Math.Max(1, Math.Min(_options.BatchSize, _options.MaxConcurrency) / 8);
+
     public string WorkerId => _options.WorkerId;
 
     /// <summary>The leases this worker believes it holds now.</summary>
@@ -40,9 +42,17 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
             while (!stoppingToken.IsCancellationRequested)
             {
                 var claimed = 0;
+                var free = slots.CurrentCount;
                 try
                 {
-                    var due = await Store.DueAsync(_held.Keys.ToList(), _time.GetUtcNow(), _options.BatchSize, stoppingToken);
+                    if (free == 0)
+                    {
+                        await _wake.WaitAsync(_options.PollInterval, stoppingToken);
+                        continue;
+                    }
+                    // As many as there are free slots, leaving out those in flight: no running row is read again.
+                    var limit = Math.Min(free, _options.BatchSize);
+                    var due = await Store.DueAsync(_held.Keys.ToList(), _time.GetUtcNow(), limit, stoppingToken, _inFlight.Keys.ToList());
                     var dueIds = due.Select(d => d.Id).ToHashSet();
                     foreach (var id in _movedOn.Keys.Where(id => !dueIds.Contains(id) && !_inFlight.ContainsKey(id)))
                     {
@@ -69,13 +79,13 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
                             finally
                             {
                                 _inFlight.TryRemove(deployment.Id, out _);
-                                slots.Release();
+                                // Claim again once a batch worth of slots is free, not after every deployment.
+                                if (slots.Release() + 1 >= ClaimThreshold) Wake();
                                 run.SetResult();
-                                Wake();
                             }
                         }, CancellationToken.None);
                     }
-                    if (due.Count == _options.BatchSize && claimed > 0) continue;
+                    if (due.Count == limit && claimed > 0) continue;
                 }
                 catch (Exception error) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -31,11 +31,17 @@ internal abstract class DeploymentSql : IAsyncDisposable
         _ => new Sqlite(connectionString),
     };
 
-    private sealed class Postgres(string connectionString) : DeploymentSql
+    internal sealed class Postgres(string connectionString) : DeploymentSql
     {
-        private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+        // The workflow keeps no session state on pooled connections, so they skip the DISCARD ALL that a reset on
+        // close adds to every borrow. LISTEN is session state: the listener has an unpooled connection of its own.
+        private readonly NpgsqlDataSource _source =
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true });
+        private readonly NpgsqlDataSource _listener =
+            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false });
         public override StoreDialectKind Kind => StoreDialectKind.Postgres;
         public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
+        public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken ct) => await _listener.OpenConnectionAsync(ct);
         public override string InsertReturningId(string insert) => insert + " RETURNING id";
         public override string UpsertWorker =>
             "INSERT INTO workers (worker_id, started_at, expires_at) VALUES (@Worker, @Now, @Expires) " +
@@ -45,7 +51,11 @@ internal abstract class DeploymentSql : IAsyncDisposable
         public override bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
         public override bool IsTransient(Exception error) =>
             error is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
-        public override ValueTask DisposeAsync() => _source.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            await _source.DisposeAsync();
+            await _listener.DisposeAsync();
+        }
     }
 
     private sealed class MySql(string connectionString) : DeploymentSql

@@ -16,16 +16,29 @@ public sealed partial class DeploymentStore : IAsyncDisposable
     private const int MaxWriteAttempts = 8;
     private readonly DeploymentSql _sql;
 
+    private readonly TransitionCommitter _commits;
+    private readonly PostgresWakeUps? _wakeUps;
+
     private DeploymentStore(DeploymentSql sql, int shardCount)
     {
         _sql = sql;
         ShardCount = shardCount;
+        // SQLite has one writer at a time; the servers overlap building one group with committing another.
+        _commits = new TransitionCommitter(WriteGroupAsync, WriteAloneAsync, WhyRefusedAsync,
+            writers: sql.Kind == StoreDialectKind.Sqlite ? 1 : 2, maxGroup: 1024);
+        if (sql.Kind == StoreDialectKind.Postgres)
+        {
+            _wakeUps = new PostgresWakeUps(async ct => (NpgsqlConnection)await sql.OpenAsync(ct), NotifyChannel);
+        }
     }
 
     /// <summary>The fixed number of logical shards; a deployment's shard is a stable hash of its job.</summary>
     public int ShardCount { get; }
 
     public StoreDialectKind Dialect => _sql.Kind;
+
+    /// <summary>Group-commit transactions written so far and the transitions they carried (for the benchmark).</summary>
+    public (long Groups, long Transitions) GroupCommits => _commits.Counts;
 
     /// <summary>The workflow's statements over the store's database (its tables come with the store's migrations).</summary>
     public static DeploymentStore For(SluiceStore store, int shardCount = 64) =>
@@ -48,10 +61,20 @@ public sealed partial class DeploymentStore : IAsyncDisposable
     /// Records a new deployment. It takes the (job, fabric) slot and starts <see cref="DeploymentState.Pending"/> when
     /// the slot is free; otherwise it is <see cref="DeploymentState.Queued"/> behind the active one, and it supersedes
     /// every older request still queued there (they never started; the newest request is what the user wants next).
-    /// The unique index on the slot makes the database the judge, not this code.
+    /// The unique index on the slot makes the database the judge, not this code. A deployment that takes the slot at
+    /// once also records what admission needs (the previous submission, its own submission attempt): with no other
+    /// deployment of the (job, fabric) unfinished, neither can change before it is admitted.
     /// </summary>
-    public Task<DeploymentRecord> CreateAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct = default) =>
-        WriteAsync((connection, transaction) => CreateAsync(connection, transaction, request, now, ct), ct);
+    public async Task<DeploymentRecord> CreateAsync(NewDeployment request, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var created = await WriteAsync(async (connection, transaction) =>
+            (connection is NpgsqlConnection postgres ? await TryCreatePendingAsync(postgres, transaction, request, now, ct) : null)
+            ?? await CreateAsync(connection, transaction, request, now, notifyInTransaction: false, ct), ct);
+        // After the commit: a NOTIFY inside the transaction would hold PostgreSQL's database-wide notification lock
+        // through the commit, so creates would commit one at a time.
+        _wakeUps?.Notify(created.Shard);
+        return created;
+    }
 
     /// <summary>
     /// Records deployments inside a metadata command's transaction, so the job's change and the deployments that carry
@@ -64,7 +87,7 @@ public sealed partial class DeploymentStore : IAsyncDisposable
         var created = new List<DeploymentRecord>();
         foreach (var request in requests)
         {
-            created.Add(await CreateAsync(tx.Connection, tx.Transaction, request, now, ct));
+            created.Add(await CreateAsync(tx.Connection, tx.Transaction, request, now, notifyInTransaction: true, ct));
         }
         return created;
     }
@@ -81,43 +104,24 @@ public sealed partial class DeploymentStore : IAsyncDisposable
     }
 
     private async Task<DeploymentRecord> CreateAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, DateTimeOffset now,
-        CancellationToken ct)
+        bool notifyInTransaction, CancellationToken ct)
     {
         var activeKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric);
-        var queuedAhead = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL",
-            new { request.Job, request.Fabric }, transaction, cancellationToken: ct));
-        long id;
-        DeploymentState state;
-        if (queuedAhead == 0 && await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct) is { } pending)
-        {
-            (id, state) = (pending, DeploymentState.Pending);
-        }
-        else
-        {
-            id = (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
-            state = DeploymentState.Queued;
-        }
+        var history = await connection.QuerySingleAsync<SlotHistory>(new CommandDefinition(SlotHistory.Sql,
+            new { request.Job, request.Fabric, request.Revision }, transaction, cancellationToken: ct));
+        var pending = history.Unfinished == 0 ? await TryInsertAsync(connection, transaction, request, activeKey, DeploymentState.Pending, now, ct, history) : null;
+        var state = pending is null ? DeploymentState.Queued : DeploymentState.Pending;
+        var id = pending ?? (await TryInsertAsync(connection, transaction, request, null, DeploymentState.Queued, now, ct))!.Value;
         var superseded = state == DeploymentState.Queued ? await SupersedeQueuedAsync(connection, transaction, request, id, now, ct) : [];
         await InsertEventAsync(connection, transaction, id, now, null, state, 0, 0,
-            state == DeploymentState.Pending
-                ? $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}"
-                : $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}; queued behind the active deployment of {activeKey}" +
-                  (superseded.Count == 0 ? "" : $"; supersedes queued deployment {string.Join(", ", superseded)}"),
-            ct);
-        if (_sql.Kind == StoreDialectKind.Postgres)
+            RequestedDetail(request, state) + (superseded.Count == 0 ? "" : $"; supersedes queued deployment {string.Join(", ", superseded)}"), ct);
+        if (notifyInTransaction && _sql.Kind == StoreDialectKind.Postgres)
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_notify(@Channel, @Payload)",
                 new { Channel = NotifyChannel, Payload = ShardOf(request.Job).ToString(System.Globalization.CultureInfo.InvariantCulture) },
                 transaction, cancellationToken: ct));
         }
-        return new DeploymentRecord
-        {
-            Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
-            NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
-            AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
-            CreatedAt = now, UpdatedAt = now,
-        };
+        return Created(request, id, state, now, pending is null ? null : history);
     }
 
     /// <summary>
@@ -149,18 +153,63 @@ public sealed partial class DeploymentStore : IAsyncDisposable
         return superseded;
     }
 
+    /// <summary>
+    /// PostgreSQL's common case in one statement: when nothing of the (job, fabric) is unfinished, the pending row
+    /// (with its admission history) and its event. Null when the slot is busy or was just taken; the caller then goes
+    /// the general way in the same transaction (ON CONFLICT DO NOTHING leaves it usable).
+    /// </summary>
+    private async Task<DeploymentRecord?> TryCreatePendingAsync(NpgsqlConnection connection, DbTransaction transaction, NewDeployment request,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql =
+            "WITH pending AS (INSERT INTO deployments (job, revision, fabric, kind, state, step_index, attempt, next_attempt_at, step_started_at, " +
+            "error, active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, previous_id, " +
+            "requested_by, created_at, updated_at) " +
+            "SELECT @Job, @Revision, @Fabric, @Kind, @Pending, 0, 0, @Now, @Now, NULL, @ActiveKey, @Shard, 0, 1, FALSE, @AutoRollback, @RollbackOf, " +
+            "(SELECT COALESCE(MAX(submit_attempt), 0) + 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND revision = @Revision), " +
+            "(SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND runtime_id IS NOT NULL), @RequestedBy, @Now, @Now " +
+            "WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL) " +
+            "ON CONFLICT (active_key) DO NOTHING RETURNING id, submit_attempt, previous_id), " +
+            "event AS (INSERT INTO deployment_events (deployment_id, at, from_state, state, attempt, fence_epoch, detail) " +
+            "SELECT id, @Now, NULL, @Pending, 0, 0, @Detail FROM pending) " +
+            "SELECT id AS Id, @Pending AS State, submit_attempt AS SubmitAttempt, previous_id AS PreviousId FROM pending";
+        var made = await connection.QuerySingleOrDefaultAsync<MadeRow>(new CommandDefinition(sql, new
+        {
+            request.Job, request.Revision, request.Fabric, Kind = (short)request.Kind, Now = Micros.From(now),
+            Pending = (short)DeploymentState.Pending, ActiveKey = DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric),
+            Shard = ShardOf(request.Job), request.AutoRollback, request.RollbackOf, request.RequestedBy,
+            Detail = RequestedDetail(request, DeploymentState.Pending),
+        }, transaction, cancellationToken: ct));
+        return made is null
+            ? null
+            : Created(request, made.Id, DeploymentState.Pending, now, new SlotHistory { PreviousId = made.PreviousId, LastSubmitAttempt = made.SubmitAttempt - 1 });
+    }
+
+    private static string RequestedDetail(NewDeployment request, DeploymentState state) =>
+        $"{request.Kind.ToString().ToLowerInvariant()} of revision {request.Revision} requested by {request.RequestedBy}" +
+        (state == DeploymentState.Queued ? $"; queued behind the active deployment of {DeploymentRecord.ActiveKeyOf(request.Job, request.Fabric)}" : "");
+
+    private DeploymentRecord Created(NewDeployment request, long id, DeploymentState state, DateTimeOffset now, SlotHistory? history) => new()
+    {
+        Id = id, Job = request.Job, Revision = request.Revision, Fabric = request.Fabric, Kind = request.Kind, State = state,
+        NextAttemptAt = now, StepStartedAt = now, HoldsSlot = state == DeploymentState.Pending, Shard = ShardOf(request.Job), Version = 1,
+        AutoRollback = request.AutoRollback, RollbackOf = request.RollbackOf, RequestedBy = request.RequestedBy,
+        SubmitAttempt = history?.NextSubmitAttempt ?? 0, PreviousId = history?.PreviousId, CreatedAt = now, UpdatedAt = now,
+    };
+
     private async Task<long?> TryInsertAsync(DbConnection connection, DbTransaction transaction, NewDeployment request, string? activeKey,
-        DeploymentState state, DateTimeOffset now, CancellationToken ct)
+        DeploymentState state, DateTimeOffset now, CancellationToken ct, SlotHistory? history = null)
     {
         var insert = _sql.InsertReturningId(
             "INSERT INTO deployments (job, revision, fabric, kind, state, step_index, attempt, next_attempt_at, step_started_at, error, " +
-            "active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, requested_by, " +
+            "active_key, shard, fence_epoch, version, cancel_requested, auto_rollback, rollback_of, submit_attempt, previous_id, requested_by, " +
             "created_at, updated_at) VALUES (@Job, @Revision, @Fabric, @Kind, @State, 0, 0, @Now, @Now, NULL, @ActiveKey, @Shard, 0, 1, " +
-            "@False, @AutoRollback, @RollbackOf, 0, @RequestedBy, @Now, @Now)");
+            "@False, @AutoRollback, @RollbackOf, @SubmitAttempt, @PreviousId, @RequestedBy, @Now, @Now)");
         var parameters = new
         {
             request.Job, request.Revision, request.Fabric, Kind = (short)request.Kind, State = (short)state, Now = Micros.From(now),
             ActiveKey = activeKey, Shard = ShardOf(request.Job), False = false, request.AutoRollback, request.RollbackOf, request.RequestedBy,
+            SubmitAttempt = history?.NextSubmitAttempt ?? 0, history?.PreviousId,
         };
         if (activeKey is null)
         {
@@ -179,6 +228,28 @@ public sealed partial class DeploymentStore : IAsyncDisposable
             await transaction.RollbackAsync("take_slot", ct);
             return null;
         }
+    }
+
+    /// <summary>What a new deployment of a (job, fabric) finds: unfinished ones ahead, the last submission, the revision's last attempt.</summary>
+    private sealed class SlotHistory
+    {
+        public const string Sql =
+            "SELECT (SELECT COUNT(*) FROM deployments WHERE job = @Job AND fabric = @Fabric AND finished_at IS NULL) AS Unfinished, " +
+            "(SELECT MAX(id) FROM deployments WHERE job = @Job AND fabric = @Fabric AND runtime_id IS NOT NULL) AS PreviousId, " +
+            "(SELECT MAX(submit_attempt) FROM deployments WHERE job = @Job AND fabric = @Fabric AND revision = @Revision) AS LastSubmitAttempt";
+
+        public long Unfinished { get; set; }
+        public long? PreviousId { get; set; }
+        public long? LastSubmitAttempt { get; set; }
+        public int NextSubmitAttempt => (int)(LastSubmitAttempt ?? 0) + 1;
+    }
+
+    private sealed class MadeRow
+    {
+        public long Id { get; set; }
+        public long State { get; set; }
+        public long SubmitAttempt { get; set; }
+        public long? PreviousId { get; set; }
     }
 
     /// <summary>
@@ -404,23 +475,30 @@ public sealed partial class DeploymentStore : IAsyncDisposable
 
     // ---- the worker's side: the state machine ---------------------------------------------------------------------
 
-    /// <summary>Unfinished deployments of the given shards whose next attempt is due, oldest due first.</summary>
-    public async Task<IReadOnlyList<DeploymentRecord>> DueAsync(IReadOnlyCollection<int> shards, DateTimeOffset now, int limit, CancellationToken ct = default)
+    /// <summary>
+    /// Unfinished deployments of the given shards whose next attempt is due, oldest due first, leaving out
+    /// <paramref name="skip"/> (those the caller is driving already).
+    /// </summary>
+    public async Task<IReadOnlyList<DeploymentRecord>> DueAsync(IReadOnlyCollection<int> shards, DateTimeOffset now, int limit,
+        CancellationToken ct = default, IReadOnlyCollection<long>? skip = null)
     {
         if (shards.Count == 0) return [];
         await using var connection = await _sql.OpenAsync(ct);
         var rows = await connection.QueryAsync<DeploymentRow>(new CommandDefinition(
             "SELECT " + DeploymentRow.Columns + " FROM deployments WHERE shard IN (" + string.Join(",", shards) + ") AND finished_at IS NULL " +
-            "AND next_attempt_at <= @Now " +
+            "AND next_attempt_at <= @Now " + (skip is not { Count: > 0 } ? "" : _sql.Kind == StoreDialectKind.Postgres ? "AND id <> ALL(@Skip) " : "AND id NOT IN @Skip ") +
             "ORDER BY next_attempt_at, id LIMIT @Limit",
-            new { Now = Micros.From(now), Limit = limit }, cancellationToken: ct));
+            new { Now = Micros.From(now), Limit = limit, Skip = skip?.ToArray() }, cancellationToken: ct));
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
     /// <summary>
-    /// Persists one step's outcome in one transaction: the deployment row (guarded by its version and by the shard
-    /// lease's epoch in the WHERE clause), one event (none for a plain re-schedule: <paramref name="detail"/> null), and optionally the resource the step provisioned and a follow-up
-    /// deployment (an automatic rollback). Terminal states give the (job, fabric) slot up and wake the next queued one.
+    /// Persists one step's outcome, committed before this returns: the deployment row (guarded by its version and by
+    /// the shard lease's epoch in the WHERE clause), one event (none for a plain re-schedule: <paramref name="detail"/>
+    /// null), and optionally the resource the step provisioned and a follow-up deployment (an automatic rollback).
+    /// Transitions of many deployments share a transaction (group commit), each row with its own guard, so a refused
+    /// row fails only its own call; one that takes a slot, adds a follow-up or changes ownership gets a transaction of
+    /// its own. Terminal states give the (job, fabric) slot up and wake the next queued one.
     /// Throws <see cref="FencedOutException"/> when the lease moved on, <see cref="DeploymentChangedException"/> when
     /// the row did, <see cref="SlotTakenException"/> when <paramref name="next"/> takes a slot another deployment holds.
     /// </summary>
@@ -429,81 +507,142 @@ public sealed partial class DeploymentStore : IAsyncDisposable
         TransitionCoreAsync(fence, current, next, detail, now, resource, followUp, null, ct);
 
     private Task<DeploymentRecord> TransitionCoreAsync(ShardFence fence, DeploymentRecord current, DeploymentRecord next, string? detail,
-        DateTimeOffset now, ResourceWrite? resource, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct) =>
+        DateTimeOffset now, ResourceWrite? resource, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct)
+    {
+        var write = new TransitionWrite(fence, current, next, detail, now, resource);
+        return followUp is null && ownership is null && !write.TakesSlot
+            ? _commits.CommitAsync(write, ct)
+            : TransitionAloneAsync(write, followUp, ownership, ct);
+    }
+
+    /// <summary>
+    /// One transition in a transaction of its own: those that take a slot (the unique index may refuse), add a
+    /// follow-up, or change the job's ownership (which may refuse and must then undo the transition).
+    /// </summary>
+    private Task<DeploymentRecord> TransitionAloneAsync(TransitionWrite write, NewDeployment? followUp, OwnershipChange? ownership, CancellationToken ct) =>
         WriteAsync(async (connection, transaction) =>
         {
-            var terminal = next.State.IsTerminal();
-            var parameters = new
-            {
-                current.Id, current.Version, fence.Shard, fence.Owner, fence.Epoch, Now = Micros.From(now),
-                State = (short)next.State, next.StepIndex, next.Attempt, NextAttemptAt = Micros.From(next.NextAttemptAt),
-                StepStartedAt = Micros.From(next.StepStartedAt), next.Error,
-                ActiveKey = terminal || !next.HoldsSlot ? null : next.ActiveKey,
-                RestoreKind = (short?)next.Restore, next.RestorePath, next.RenderedFormat, next.Rendered, next.Driver, next.RuntimeId,
-                next.SubmitAttempt, next.PreviousId, FinishedAt = terminal ? Micros.From(now) : (long?)null,
-            };
-            int updated;
+            bool updated;
             try
             {
-                updated = await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE deployments SET state = @State, step_index = @StepIndex, attempt = @Attempt, next_attempt_at = @NextAttemptAt, " +
-                    "step_started_at = @StepStartedAt, error = @Error, active_key = @ActiveKey, fence_epoch = @Epoch, version = version + 1, " +
-                    "restore_kind = @RestoreKind, restore_path = @RestorePath, rendered_format = @RenderedFormat, rendered = @Rendered, " +
-                    "driver = @Driver, runtime_id = @RuntimeId, submit_attempt = @SubmitAttempt, previous_id = @PreviousId, " +
-                    "updated_at = @Now, finished_at = @FinishedAt " +
-                    "WHERE id = @Id AND version = @Version AND shard = @Shard " +
-                    "AND EXISTS (SELECT 1 FROM shard_leases WHERE shard = @Shard AND owner = @Owner AND epoch = @Epoch)",
-                    parameters, transaction, cancellationToken: ct));
+                updated = await ApplyAsync(connection, transaction, write, ct);
             }
             catch (Exception error) when (_sql.IsUniqueViolation(error))
             {
-                throw new SlotTakenException(next.ActiveKey);
+                throw new SlotTakenException(write.Next.ActiveKey);
             }
-            if (updated != 1)
+            if (!updated)
             {
-                var lease = await connection.QuerySingleOrDefaultAsync<LeaseRow>(new CommandDefinition(
-                    "SELECT shard AS Shard, owner AS Owner, epoch AS Epoch, expires_at AS ExpiresAt FROM shard_leases WHERE shard = @Shard",
-                    new { fence.Shard }, transaction, cancellationToken: ct));
-                if (lease is null || lease.Owner != fence.Owner || lease.Epoch != fence.Epoch)
-                {
-                    throw new FencedOutException(fence,
-                        $"write to deployment {current.Id} refused: shard {fence.Shard} lease epoch {fence.Epoch} of {fence.Owner} is stale " +
-                        $"(now epoch {lease?.Epoch} held by '{lease?.Owner}')");
-                }
-                throw new DeploymentChangedException(current.Id, current.Version);
+                throw await WhyRefusedAsync(connection, transaction, write, ct);
             }
             if (ownership is not null)
             {
-                await OwnershipSql.ApplyAsync(connection, transaction, _sql.Kind, ownership, now, ct);
-            }
-            if (detail is not null)
-            {
-                await InsertEventAsync(connection, transaction, current.Id, now, current.State, next.State, next.Attempt, fence.Epoch, detail, ct);
-            }
-            if (resource is not null)
-            {
-                await WriteResourceAsync(connection, transaction, current, resource, now, ct);
-            }
-            if (terminal)
-            {
-                // Wake the next queued deployment of the (job, fabric): same job, so same shard, same fence.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE deployments SET next_attempt_at = @Now WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL",
-                    new { current.Job, current.Fabric, Queued = (short)DeploymentState.Queued, Now = Micros.From(now) }, transaction, cancellationToken: ct));
+                await OwnershipSql.ApplyAsync(connection, transaction, _sql.Kind, ownership, write.Now, ct);
             }
             if (followUp is not null)
             {
-                var id = await TryInsertAsync(connection, transaction, followUp, terminal ? next.ActiveKey : null,
-                    terminal ? DeploymentState.Pending : DeploymentState.Queued, now, ct);
-                await InsertEventAsync(connection, transaction, id!.Value, now, null, terminal ? DeploymentState.Pending : DeploymentState.Queued,
-                    0, fence.Epoch, $"{followUp.Kind.ToString().ToLowerInvariant()} to revision {followUp.Revision} after deployment {current.Id} failed", ct);
+                var id = await TryInsertAsync(connection, transaction, followUp, write.Terminal ? write.Next.ActiveKey : null,
+                    write.Terminal ? DeploymentState.Pending : DeploymentState.Queued, write.Now, ct);
+                await InsertEventAsync(connection, transaction, id!.Value, write.Now, null, write.Terminal ? DeploymentState.Pending : DeploymentState.Queued,
+                    0, write.Fence.Epoch, $"{followUp.Kind.ToString().ToLowerInvariant()} to revision {followUp.Revision} after deployment {write.Current.Id} failed", ct);
             }
-            return next with
-            {
-                Version = current.Version + 1, FenceEpoch = fence.Epoch, HoldsSlot = parameters.ActiveKey is not null, UpdatedAt = now,
-                FinishedAt = terminal ? now : null,
-            };
+            return write.Stored();
         }, ct);
+
+    private async Task WriteAloneAsync(TransitionWrite write)
+    {
+        try
+        {
+            await TransitionAloneAsync(write, null, null, CancellationToken.None);
+            write.Succeed();
+        }
+        catch (Exception error)
+        {
+            write.Fail(error);
+        }
+    }
+
+    /// <summary>A group of transitions in one transaction; answers the ids of the rows whose fence and version held.</summary>
+    private Task<IReadOnlySet<long>> WriteGroupAsync(IReadOnlyList<TransitionWrite> group) =>
+        WriteAsync<IReadOnlySet<long>>(async (connection, transaction) =>
+        {
+            if (connection is NpgsqlConnection postgres)
+            {
+                return await PostgresTransitionGroup.WriteAsync(postgres, (NpgsqlTransaction)transaction, group, CancellationToken.None);
+            }
+            var applied = new HashSet<long>();
+            foreach (var write in group)
+            {
+                if (await ApplyAsync(connection, transaction, write, CancellationToken.None)) applied.Add(write.Current.Id);
+            }
+            return applied;
+        }, CancellationToken.None);
+
+    /// <summary>
+    /// The row write (guarded by its version and by the shard lease's epoch in the WHERE clause), then, only if it
+    /// held, its event, its resource, and the wake-up of the next queued deployment. False when the guard refused.
+    /// </summary>
+    private async Task<bool> ApplyAsync(DbConnection connection, DbTransaction transaction, TransitionWrite write, CancellationToken ct)
+    {
+        var (fence, current, next) = (write.Fence, write.Current, write.Next);
+        var parameters = new
+        {
+            current.Id, current.Version, fence.Shard, fence.Owner, fence.Epoch, Now = Micros.From(write.Now),
+            State = (short)next.State, next.StepIndex, next.Attempt, NextAttemptAt = Micros.From(next.NextAttemptAt),
+            StepStartedAt = Micros.From(next.StepStartedAt), next.Error, write.ActiveKey,
+            RestoreKind = (short?)next.Restore, next.RestorePath, next.RenderedFormat, next.Rendered, next.Driver, next.RuntimeId,
+            next.SubmitAttempt, next.PreviousId, FinishedAt = write.FinishedAtMicros,
+        };
+        var updated = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE deployments SET state = @State, step_index = @StepIndex, attempt = @Attempt, next_attempt_at = @NextAttemptAt, " +
+            "step_started_at = @StepStartedAt, error = @Error, active_key = @ActiveKey, fence_epoch = @Epoch, version = version + 1, " +
+            "restore_kind = @RestoreKind, restore_path = @RestorePath, " +
+            (write.RenderingChanged ? "rendered_format = @RenderedFormat, rendered = @Rendered, " : "") +
+            "driver = @Driver, runtime_id = @RuntimeId, submit_attempt = @SubmitAttempt, previous_id = @PreviousId, " +
+            "updated_at = @Now, finished_at = @FinishedAt " +
+            "WHERE id = @Id AND version = @Version AND shard = @Shard " +
+            "AND EXISTS (SELECT 1 FROM shard_leases WHERE shard = @Shard AND owner = @Owner AND epoch = @Epoch)",
+            parameters, transaction, cancellationToken: ct));
+        if (updated != 1) return false;
+        if (write.Detail is not null)
+        {
+            await InsertEventAsync(connection, transaction, current.Id, write.Now, current.State, next.State, next.Attempt, fence.Epoch, write.Detail, ct);
+        }
+        if (write.Resource is not null)
+        {
+            await WriteResourceAsync(connection, transaction, current, write.Resource, write.Now, ct);
+        }
+        if (write.Terminal)
+        {
+            // Wake the next queued deployment of the (job, fabric): same job, so same shard, same fence.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE deployments SET next_attempt_at = @Now WHERE job = @Job AND fabric = @Fabric AND state = @Queued AND finished_at IS NULL",
+                new { current.Job, current.Fabric, Queued = (short)DeploymentState.Queued, parameters.Now }, transaction, cancellationToken: ct));
+        }
+        return true;
+    }
+
+    /// <summary>Why the guard refused a write: the lease moved on (fenced out), or the row changed underneath.</summary>
+    private static async Task<Exception> WhyRefusedAsync(DbConnection connection, DbTransaction? transaction, TransitionWrite write, CancellationToken ct)
+    {
+        var fence = write.Fence;
+        var lease = await connection.QuerySingleOrDefaultAsync<LeaseRow>(new CommandDefinition(
+            "SELECT shard AS Shard, owner AS Owner, epoch AS Epoch, expires_at AS ExpiresAt FROM shard_leases WHERE shard = @Shard",
+            new { fence.Shard }, transaction, cancellationToken: ct));
+        if (lease is null || lease.Owner != fence.Owner || lease.Epoch != fence.Epoch)
+        {
+            return new FencedOutException(fence,
+                $"write to deployment {write.Current.Id} refused: shard {fence.Shard} lease epoch {fence.Epoch} of {fence.Owner} is stale " +
+                $"(now epoch {lease?.Epoch} held by '{lease?.Owner}')");
+        }
+        return new DeploymentChangedException(write.Current.Id, write.Current.Version);
+    }
+
+    private async Task<Exception> WhyRefusedAsync(TransitionWrite write)
+    {
+        await using var connection = await _sql.OpenAsync(CancellationToken.None);
+        return await WhyRefusedAsync(connection, null, write, CancellationToken.None);
+    }
 
     private Task WriteResourceAsync(DbConnection connection, DbTransaction transaction, DeploymentRecord deployment, ResourceWrite resource,
         DateTimeOffset now, CancellationToken ct)
@@ -540,8 +679,8 @@ public sealed partial class DeploymentStore : IAsyncDisposable
     /// </summary>
     public async Task ListenAsync(Action<int> onShard, CancellationToken ct)
     {
-        if (_sql.Kind != StoreDialectKind.Postgres) return;
-        await using var connection = (NpgsqlConnection)await _sql.OpenAsync(ct);
+        if (_sql is not DeploymentSql.Postgres postgres) return;
+        await using var connection = await postgres.OpenListenerAsync(ct);
         connection.Notification += (_, e) =>
         {
             if (int.TryParse(e.Payload, System.Globalization.CultureInfo.InvariantCulture, out var shard)) onShard(shard);
@@ -581,5 +720,10 @@ public sealed partial class DeploymentStore : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _sql.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _commits.DisposeAsync();
+        if (_wakeUps is not null) await _wakeUps.DisposeAsync();
+        await _sql.DisposeAsync();
+    }
 }

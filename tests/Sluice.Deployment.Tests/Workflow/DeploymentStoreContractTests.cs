@@ -176,6 +176,47 @@ public sealed class DeploymentStoreContractTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Transitions_committed_together_fail_only_the_rows_whose_fence_is_stale(string dialect)
+    {
+        await using var store = await OpenAsync(dialect);
+        var deployments = new List<DeploymentRecord>();
+        for (var i = 0; i < 40; i++) deployments.Add(await store.CreateAsync(Request(job: $"team/job-{i}"), T0));
+        // Shard 0 was taken over (its first owner is stale); the other shards are held by one current owner.
+        var stale = (await store.TryAcquireAsync(0, "paused-worker", T0, Ttl))!;
+        await store.TryAcquireAsync(0, "new-owner", T0 + Ttl, Ttl);
+        var fences = new Dictionary<int, ShardFence> { [0] = stale };
+        foreach (var shard in deployments.Select(d => d.Shard).Where(s => s != 0).Distinct())
+        {
+            fences[shard] = (await store.TryAcquireAsync(shard, "owner", T0, Ttl))!;
+        }
+        Assert.Contains(deployments, d => d.Shard == 0);
+        Assert.Contains(deployments, d => d.Shard != 0);
+
+        // Issued together, so the committer groups them: one transaction holds rows of good and stale fences alike.
+        var writes = deployments.Select(d => store.TransitionAsync(fences[d.Shard], d,
+            d with { State = DeploymentState.Admitted }, "admitted", T0 + Ttl)).ToList();
+        foreach (var (deployment, write) in deployments.Zip(writes))
+        {
+            if (deployment.Shard == 0)
+            {
+                await Assert.ThrowsAsync<FencedOutException>(() => write);
+                Assert.Equal(DeploymentState.Pending, (await store.GetAsync(deployment.Id))!.State);
+                Assert.Single(await store.EventsAsync(deployment.Id));
+            }
+            else
+            {
+                Assert.Equal(DeploymentState.Admitted, (await write).State);
+                var stored = (await store.GetAsync(deployment.Id))!;
+                Assert.Equal((DeploymentState.Admitted, deployment.Version + 1), (stored.State, stored.Version));
+                Assert.Equal(2, (await store.EventsAsync(deployment.Id)).Count);
+            }
+        }
+        var (groups, transitions) = store.GroupCommits;
+        Assert.True(transitions > groups, $"expected transitions to share transactions: {transitions} transitions in {groups} groups");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
     public async Task A_cancel_request_moves_the_row_so_a_step_in_flight_must_reread_it(string dialect)
     {
         await using var store = await OpenAsync(dialect);

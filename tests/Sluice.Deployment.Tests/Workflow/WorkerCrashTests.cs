@@ -9,7 +9,7 @@ using Sluice.Store.Deployments;
 namespace Sluice.Deployment.Tests.Workflow;
 
 /// <summary>
-/// Two real worker processes (<c>sluice server --role worker</c>) against PostgreSQL; one is killed with SIGKILL in the
+/// Two real worker processes (<c>sluice server --role worker</c>) against each database; one is killed with SIGKILL in the
 /// middle of the deployments. Every deployment must still finish, each exactly once: the Local driver's journal shows
 /// one submission per (job, revision, fabric), and never two runs of one job active at the same time.
 /// </summary>
@@ -18,10 +18,11 @@ public sealed class WorkerCrashTests
     private const int Jobs = 40;
     private const string Fabric = "us-east-1a";
 
-    [Fact]
-    public async Task Killing_a_worker_mid_run_loses_no_deployment_and_duplicates_no_submission()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Dialects), MemberType = typeof(TestDatabase))]
+    public async Task Killing_a_worker_mid_run_loses_no_deployment_and_duplicates_no_submission(string dialect)
     {
-        var url = await TestDatabase.CreateAsync("postgres");
+        var url = await TestDatabase.CreateAsync(dialect);
         var folder = Directory.CreateTempSubdirectory("sluice-crash-").FullName;
         await using var store = StoreFactory.Open(url);
         await store.MigrateAsync();
