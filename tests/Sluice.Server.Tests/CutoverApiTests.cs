@@ -1,3 +1,4 @@
+using Sluice.Tests.Shared;
 using System.Diagnostics;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Sluice.Migration;
 using Sluice.Migration.Annotations;
 using Sluice.Migration.Legacy;
-using Sluice.Runtimes.Flink;
 using Sluice.Spec.V1;
 using Sluice.Store.Deployments;
 using Sluice.Store.Ownership;
@@ -18,7 +18,7 @@ namespace Sluice.Server.Tests;
 /// </summary>
 public sealed class CutoverApiTests : IDisposable
 {
-    private const string Name = "orders-enricher";
+    private const string Name = LegacyFlinkJob.Name;
     private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("sluice-cutover-api-");
 
     public void Dispose()
@@ -140,33 +140,9 @@ public sealed class CutoverApiTests : IDisposable
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>A legacy FlinkDeployment that imports proven with its annotations.</summary>
     private static string WriteLegacyJob(string folder)
     {
-        var spec = new JobSpec
-        {
-            Name = Name, Namespace = "shop", Runtime = Runtime.Flink,
-            Artifact = new Artifact { Jar = new JarArtifact { Uri = "local:///opt/flink/usrlib/enricher.jar", EntryClass = "com.shop.Enricher" } },
-            Sources = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders" } },
-            Sinks = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders-enriched" } },
-            State = new State { Stateful = true, Checkpointing = new Checkpointing { Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) } },
-            Upgrade = new UpgradePolicy { Mode = UpgradeMode.Savepoint },
-            Resources = new Resources { Parallelism = 2, Task = new ComputeSize { Cpu = 1, Memory = "2Gi" }, Coordinator = new ComputeSize { Cpu = 1, Memory = "1Gi" } },
-        };
-        var fabric = new Fabric
-        {
-            Name = "k8s",
-            Flink = new FlinkFabric { Namespace = "shop", Image = "flink:2.1", FlinkVersion = "v2_1", ServiceAccount = "flink", CheckpointBaseDir = "s3://state/checkpoints", SavepointBaseDir = "s3://state/savepoints" },
-        };
-        var platform = new PlatformConfig { KafkaClusters = { new KafkaCluster { Name = "orders", BootstrapServers = "k1:9092" } }, Fabrics = { fabric } };
-        File.WriteAllText(Path.Combine(folder, $"{Name}.yaml"), FlinkManifestWriter.ToYaml(FlinkDeploymentCompiler.Compile(spec, platform, fabric).Manifest));
-        Directory.CreateDirectory(Path.Combine(folder, "annotations"));
-        File.WriteAllText(Path.Combine(folder, "annotations", $"{Name}.yaml"), """
-            namespace: shop
-            systems: {orders: {bootstrapServers: "k1:9092"}}
-            sources: [{cluster: orders, name: orders}]
-            sinks: [{cluster: orders, name: orders-enriched}]
-            """);
+        LegacyFlinkJob.Write(folder);
         return folder;
     }
 }

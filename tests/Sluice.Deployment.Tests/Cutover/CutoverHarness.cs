@@ -1,3 +1,4 @@
+using Sluice.Tests.Shared;
 using Sluice.Deployment.Providers.Local;
 using Sluice.Deployment.Tests.Workflow;
 using Sluice.Deployment.Workflow;
@@ -7,7 +8,6 @@ using Sluice.Migration.Legacy;
 using Sluice.Runtimes.Drivers;
 using Sluice.Runtimes.Drivers.Local;
 using Sluice.Runtimes.Faults;
-using Sluice.Runtimes.Flink;
 using Sluice.Runtimes.Samza;
 using Sluice.Spec.V1;
 using Sluice.Store;
@@ -134,32 +134,8 @@ internal sealed class CutoverHarness : IAsyncDisposable
 
     private static string WriteLegacyFlinkJob(string folder)
     {
-        const string Name = "orders-enricher";
-        var spec = new JobSpec
-        {
-            Name = Name, Namespace = "shop", Runtime = Runtime.Flink,
-            Artifact = new Artifact { Jar = new JarArtifact { Uri = "local:///opt/flink/usrlib/enricher.jar", EntryClass = "com.shop.Enricher" } },
-            Sources = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders" } },
-            Sinks = { new Dataset { System = "kafka", Cluster = "orders", Name = "orders-enriched" } },
-            State = new State { Stateful = true, Checkpointing = new Checkpointing { Interval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30)) } },
-            Upgrade = new UpgradePolicy { Mode = UpgradeMode.Savepoint },
-            Resources = new Resources { Parallelism = 2, Task = new ComputeSize { Cpu = 1, Memory = "2Gi" }, Coordinator = new ComputeSize { Cpu = 1, Memory = "1Gi" } },
-        };
-        var fabric = new Fabric
-        {
-            Name = "k8s",
-            Flink = new FlinkFabric { Namespace = "shop", Image = "flink:2.1", FlinkVersion = "v2_1", ServiceAccount = "flink", CheckpointBaseDir = "s3://state/checkpoints", SavepointBaseDir = "s3://state/savepoints" },
-        };
-        var platform = new PlatformConfig { KafkaClusters = { new KafkaCluster { Name = "orders", BootstrapServers = "k1:9092" } }, Fabrics = { fabric } };
-        File.WriteAllText(Path.Combine(folder, $"{Name}.yaml"), FlinkManifestWriter.ToYaml(FlinkDeploymentCompiler.Compile(spec, platform, fabric).Manifest));
-        Directory.CreateDirectory(Path.Combine(folder, "annotations"));
-        File.WriteAllText(Path.Combine(folder, "annotations", $"{Name}.yaml"), """
-            namespace: shop
-            systems: {orders: {bootstrapServers: "k1:9092"}}
-            sources: [{cluster: orders, name: orders}]
-            sinks: [{cluster: orders, name: orders-enriched}]
-            """);
-        return Name;
+        LegacyFlinkJob.Write(folder);
+        return LegacyFlinkJob.Name;
     }
 
     /// <summary>
