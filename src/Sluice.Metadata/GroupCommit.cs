@@ -20,6 +20,15 @@ internal sealed class GroupCommit<TCall, TResult>(Func<IReadOnlyList<GroupCommit
         public TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>Calls queued and not yet taken into a batch.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate) return _queue.Count;
+        }
+    }
+
     public Task<TResult> RunAsync(TCall call)
     {
         var waiting = new Waiting(call);

@@ -27,6 +27,15 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     /// <summary>Applies committed in a transaction shared with others (group commit) since this instance started.</summary>
     internal long AppliesWrittenTogether => Interlocked.Read(ref _appliesWrittenTogether);
 
+    /// <summary>Applies waiting for a group-commit batch.</summary>
+    internal int QueuedApplies => Applies.Queued;
+
+    /// <summary>
+    /// Awaited with the batch's size before each batch of applies is written. A test seam: holding it lets a test
+    /// queue applies behind a batch deterministically instead of hoping the scheduler interleaves them.
+    /// </summary>
+    internal Func<int, Task>? BeforeApplyBatch { get; set; }
+
     // Built on first use: a field initializer cannot name an instance method.
     private GroupCommit<ApplyCall, ApplyJobResponse> Applies =>
         _applies ??= new GroupCommit<ApplyCall, ApplyJobResponse>(RunApplyBatchAsync, _options.ApplyBatchSize, _options.ApplyBatchConcurrency);
@@ -71,6 +80,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     /// </summary>
     private async Task RunApplyBatchAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> batch)
     {
+        if (BeforeApplyBatch is { } before) await before(batch.Count);
         var alone = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
         var together = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
         var keys = new HashSet<(string, string)>();

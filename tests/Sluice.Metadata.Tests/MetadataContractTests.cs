@@ -240,7 +240,8 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
     [Fact]
     public async Task Concurrent_applies_sharing_transactions_each_keep_the_outcome_they_would_have_alone()
     {
-        // One group-commit drain at a time, so the burst below queues up behind the first batch and shares transactions.
+        // One group-commit drain at a time, and the first batch of the burst held until the rest has queued behind it,
+        // so the rest shares transactions whatever the scheduler does.
         var commands = new MetadataCommands(database.Store, new MetadataOptions { ApplyBatchConcurrency = 1 });
         Task<ApplyJobResponse> Send(JobSpec spec, long? expected = null, string requestId = "") =>
             commands.ApplyJobAsync(Apply(spec, expected, requestId), Bob);
@@ -264,12 +265,24 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
             }
         }
 
+        var burstQueued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstBatch = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        commands.BeforeApplyBatch = size =>
+        {
+            firstBatch.TrySetResult(size);
+            return burstQueued.Task;
+        };
+
         var created = Enumerable.Range(0, 10).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"new-{i}", reads: [Topic("shared")]))))).ToList();
         var updated = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"update-{i}", writes: [Topic($"out-{i}"), Topic("more")]), expected: 1)))).ToList();
         var stale = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"stale-{i}", parallelism: 2), expected: 7)))).ToList();
         var unchanged = Enumerable.Range(0, 5).Select(i => Task.Run(() => When(() => Send(Job(_ns, $"same-{i}"))))).ToList();
         var twice = Enumerable.Range(0, 4).Select(i => Task.Run(() => When(() => Send(Job(_ns, "twice", parallelism: i + 1))))).ToList();
         var retried = Enumerable.Range(0, 4).Select(_ => Task.Run(() => When(() => Send(Job(_ns, "retried"), requestId: "retry-" + _ns)))).ToList();
+        // 33 calls: the first drain takes what has arrived and waits at the seam; the others queue behind it.
+        var heldBack = await firstBatch.Task;
+        while (commands.QueuedApplies < 33 - heldBack) await Task.Delay(5);
+        burstQueued.SetResult();
         await Task.WhenAll(created.Concat(updated).Concat(stale).Concat(unchanged).Concat(twice).Concat(retried));
 
         Assert.True(commands.AppliesWrittenTogether > 1, "the burst should have shared transactions");
