@@ -52,9 +52,19 @@ start_mariadb() {
   export SLUICE_MY_DATA="$data"
 }
 
+# Stops the servers of this services folder, also when they were started by an earlier shell (sourcing twice must not
+# wipe the data directory of a server that is still running).
 stop_test_services() {
-  [ -n "${SLUICE_PG_DATA:-}" ] && as_root runuser -u postgres -- "$SLUICE_PG_BIN/pg_ctl" -D "$SLUICE_PG_DATA" -m fast stop >/dev/null 2>&1 || true
-  [ -n "${SLUICE_MY_DATA:-}" ] && [ -f "$SLUICE_MY_DATA/mysqld.pid" ] && as_root kill "$(cat "$SLUICE_MY_DATA/mysqld.pid")" 2>/dev/null || true
+  local pg="${SLUICE_PG_DATA:-$SERVICES_DIR/pg}" my="${SLUICE_MY_DATA:-$SERVICES_DIR/mariadb}" pid
+  if [ -f "$pg/postmaster.pid" ]; then
+    pid=$(head -1 "$pg/postmaster.pid")
+    as_root kill -INT "$pid" 2>/dev/null && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  if [ -f "$my/mysqld.pid" ]; then
+    pid=$(cat "$my/mysqld.pid")
+    as_root kill "$pid" 2>/dev/null && while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  return 0
 }
 
 install_missing
