@@ -152,7 +152,7 @@ public sealed class SluiceStore : IAsyncDisposable
         sql.Append(" ORDER BY j.namespace, j.name LIMIT @Limit");
         p.Add("Limit", query.Limit);
 
-        await using var connection = await _dialect.OpenAsync(ct);
+        await using var connection = await _dialect.OpenForValueDependentQueryAsync(ct);
         var rows = await connection.QueryAsync<JobRow>(new CommandDefinition(sql.ToString(), p, cancellationToken: ct));
         return rows.Select(r => r.ToRecord()).ToList();
     }
@@ -246,7 +246,7 @@ public sealed class SluiceStore : IAsyncDisposable
         if (query.BeforeId is { } beforeId) Filter("id < @BeforeId", "BeforeId", beforeId);
         sql.Append(" ORDER BY id DESC LIMIT @Limit");
         p.Add("Limit", query.Limit);
-        await using var connection = await _dialect.OpenAsync(ct);
+        await using var connection = await _dialect.OpenForValueDependentQueryAsync(ct);
         var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(sql.ToString(), p, cancellationToken: ct));
         return rows.Select(r => r.ToRecord()).ToList();
     }
@@ -279,7 +279,10 @@ public sealed class SluiceStore : IAsyncDisposable
         await using var connection = await _dialect.OpenAsync(ct);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             "SELECT " + DatasetRow.Columns + " FROM datasets WHERE uri = @Uri; " +
-            LinksSelect + "WHERE jd.dataset_id = (SELECT id FROM datasets WHERE uri = @Uri) AND j.desired_state <> @Deleted " + LinksOrder,
+            // One dataset: its uri is the one asked for, so the links need no join with datasets (a probe per reader).
+            "SELECT j.id AS JobId, j.namespace AS Namespace, j.name AS Name, j.revision AS Revision, jd.dataset_id AS DatasetId, " +
+            "@Uri AS DatasetUri, jd.direction AS Direction FROM job_datasets jd JOIN jobs j ON j.current_revision_id = jd.revision_id " +
+            "WHERE jd.dataset_id = (SELECT id FROM datasets WHERE uri = @Uri) AND j.desired_state <> @Deleted ORDER BY j.namespace, j.name",
             new { Uri = uri, Deleted = (short)DesiredState.Deleted }, cancellationToken: ct));
         var dataset = await results.ReadSingleOrDefaultAsync<DatasetRow>();
         var links = (await results.ReadAsync<LinkRow>()).Select(r => r.ToRecord()).ToList();
@@ -343,8 +346,9 @@ public sealed class SluiceStore : IAsyncDisposable
         WriteAsync(tx => JobSeeder.SeedAsync(_dialect, tx, jobs, actor, client, Micros.From(at), ct), ct);
 
     /// <summary>
-    /// Refreshes the query planner's statistics. Call it after bulk loads (<see cref="SeedJobsAsync"/>): until the
-    /// database's own background analysis catches up, plans are chosen for the tables as they were before the load.
+    /// Refreshes the query planner's statistics (and, on PostgreSQL, the visibility map). Call it after bulk loads
+    /// (<see cref="SeedJobsAsync"/>): until the database's own background analysis catches up, plans are chosen for the
+    /// tables as they were before the load.
     /// </summary>
     public async Task AnalyzeAsync(CancellationToken ct = default)
     {

@@ -12,6 +12,12 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>Opens a pooled connection, ready for use.</summary>
     Task<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Opens a connection for a query whose best plan depends on its parameter values (a label that matches three jobs
+    /// or a third of them, a time range of a minute or a year): planned anew on every run where the database caches plans.
+    /// </summary>
+    Task<DbConnection> OpenForValueDependentQueryAsync(CancellationToken ct);
+
     /// <summary>Appended to a SELECT that locks the rows it reads until the transaction ends ("" where the whole
     /// database is locked by the write transaction itself, as in SQLite).</summary>
     string ForUpdate { get; }

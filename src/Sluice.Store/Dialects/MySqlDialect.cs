@@ -8,11 +8,16 @@ namespace Sluice.Store.Dialects;
 /// <summary>MySQL 8 and MariaDB 10.11: only statements both accept (no RETURNING, no row-value paging).</summary>
 internal sealed class MySqlDialect(string connectionString) : IStoreDialect
 {
-    private readonly MySqlDataSource _dataSource = new(connectionString);
+    // No session state is left on pooled connections (the migration lock is released in a finally; isolation is set per
+    // transaction), so they skip the server-side reset on every return to the pool.
+    private readonly MySqlDataSource _dataSource = new(new MySqlConnectionStringBuilder(connectionString) { ConnectionReset = false }.ConnectionString);
 
     public StoreDialectKind Kind => StoreDialectKind.MySql;
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    // One kind of connection serves both: nothing here reuses a plan across values the way PostgreSQL prepared statements do.
+    public Task<DbConnection> OpenForValueDependentQueryAsync(CancellationToken ct) => OpenAsync(ct);
 
     public string ForUpdate => " FOR UPDATE";
 

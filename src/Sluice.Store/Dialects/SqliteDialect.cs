@@ -23,6 +23,9 @@ internal sealed class SqliteDialect(string connectionString) : IStoreDialect
         return connection;
     }
 
+    // One kind of connection serves both: nothing here reuses a plan across values the way PostgreSQL prepared statements do.
+    public Task<DbConnection> OpenForValueDependentQueryAsync(CancellationToken ct) => OpenAsync(ct);
+
     public string ForUpdate => "";
 
     public string InsertReturningId(string insert) => insert + " RETURNING id";
