@@ -149,7 +149,10 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             calls[w.Index].Content, calls[w.Index].Caller.Actor, calls[w.Index].RequestId)).ToList(), now);
         var written = writes.Select((w, k) => (w.Index, w.JobId, RevisionId: revisionIds[k])).ToDictionary(w => w.Index);
 
+        // The batch's head moves and audit rows go out as one statement each (per chunk), not one per apply.
         var outcomes = new object?[calls.Count];
+        var moves = new List<HeadMove>();
+        var audits = new List<AuditEntry>();
         for (var i = 0; i < calls.Count; i++)
         {
             var (call, plan) = (calls[i], plans[i]);
@@ -162,15 +165,20 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                     outcomes[i] = call.RequestId is null ? StaleRevision(call.Target, call.Request.ExpectedRevision, plan.Current) : null;
                     break;
                 case ApplyPlanKind.Unchanged:
-                    await tx.AppendAuditAsync(UnchangedAudit(plan.Job!, call, now));
+                    audits.Add(UnchangedAudit(plan.Job!, call, now));
                     outcomes[i] = UnchangedResponse(plan.Job!, call.Spec);
                     break;
                 default:
                     var (_, jobId, revisionId) = written[i];
-                    outcomes[i] = await WriteHeadAsync(tx, call, plan, jobId, revisionId, now);
+                    var (move, audit, response) = NewHead(call, plan, jobId, revisionId, now);
+                    moves.Add(move);
+                    audits.Add(audit);
+                    outcomes[i] = response;
                     break;
             }
         }
+        await tx.MoveHeadsAsync(moves, now);
+        await tx.AppendAuditsAsync(audits);
         return outcomes;
     }
 
@@ -214,24 +222,27 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         }
         var jobId = plan.Job?.Id ?? await tx.InsertJobAsync(call.Spec.Namespace, call.Spec.Name, DesiredState.Running, now, call.Caller.Actor);
         var revisionId = await tx.InsertRevisionAsync(jobId, plan.To, call.Content, call.Caller.Actor, now, call.RequestId);
-        return (await WriteHeadAsync(tx, call, plan, jobId, revisionId, now), null);
+        var (move, audit, response) = NewHead(call, plan, jobId, revisionId, now);
+        await tx.MoveHeadsAsync([move], now);
+        await tx.AppendAuditAsync(audit);
+        return (response, null);
     }
 
-    /// <summary>Moves the job's head to the new revision and queues the audit row; answers the apply's response.</summary>
-    private static async Task<ApplyJobResponse> WriteHeadAsync(StoreTransaction tx, ApplyCall call, ApplyPlan plan, long jobId, long revisionId,
+    /// <summary>What writing an apply's new revision does: the head move, its audit row and the apply's response.</summary>
+    private static (HeadMove Move, AuditEntry Audit, ApplyJobResponse Response) NewHead(ApplyCall call, ApplyPlan plan, long jobId, long revisionId,
         DateTimeOffset now)
     {
         var (job, live, actor) = (plan.Job, plan.Live, call.Caller.Actor);
-        await tx.SetHeadAsync(jobId, plan.From, plan.To, revisionId, plan.NextState, now, actor);
-        await tx.AppendAuditAsync(new AuditEntry(now, actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, call.Target, jobId,
-            call.RequestId, job is null ? null : plan.From, plan.To, job?.SpecHash, call.Content.SpecHash, call.Caller.Client, null));
+        var move = new HeadMove(jobId, plan.From, plan.To, revisionId, plan.NextState, actor);
+        var audit = new AuditEntry(now, actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, call.Target, jobId,
+            call.RequestId, job is null ? null : plan.From, plan.To, job?.SpecHash, call.Content.SpecHash, call.Caller.Client, null);
         var stored = new JobRecord(jobId, call.Spec.Namespace, call.Spec.Name, plan.To, plan.NextState, call.Content.SpecHash,
             call.Content.SourceKind, null, live ? job!.CreatedAt : now, live ? job!.CreatedBy : actor, now, actor);
-        return new ApplyJobResponse
+        return (move, audit, new ApplyJobResponse
         {
             Job = stored.ToJob(call.Spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = plan.To,
             SpecHash = call.Content.SpecHash, PreviousRevision = plan.Current,
-        };
+        });
     }
 
     private static AuditEntry UnchangedAudit(JobRecord job, ApplyCall call, DateTimeOffset now) =>

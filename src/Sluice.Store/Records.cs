@@ -52,6 +52,9 @@ public sealed record DatasetRecord(long Id, string Uri, string System, string Cl
 /// <summary>A live (not deleted) job's head revision reading or writing a dataset.</summary>
 public sealed record LineageLink(long JobId, string Namespace, string Name, long Revision, long DatasetId, string DatasetUri, DatasetDirection Direction);
 
+/// <summary>A job's head moving from one revision to a new one (refused if the head is no longer at <see cref="FromRevision"/>).</summary>
+public sealed record HeadMove(long JobId, long FromRevision, long ToRevision, long RevisionId, DesiredState State, string Actor);
+
 /// <summary>The audit row a command writes in its own transaction.</summary>
 public sealed record AuditEntry(
     DateTimeOffset At,

@@ -111,13 +111,30 @@ public sealed class StoreTransaction
     }
 
     /// <summary>Moves the job's head from <paramref name="fromRevision"/> to a new revision; refuses if the head moved.</summary>
-    public Task SetHeadAsync(long jobId, long fromRevision, long toRevision, long revisionId, DesiredState state, DateTimeOffset at, string actor)
+    public Task SetHeadAsync(long jobId, long fromRevision, long toRevision, long revisionId, DesiredState state, DateTimeOffset at, string actor) =>
+        MoveHeadsAsync([new HeadMove(jobId, fromRevision, toRevision, revisionId, state, actor)], at);
+
+    /// <summary>Moves many heads with one statement per chunk; refuses (the whole transaction) if any head moved.</summary>
+    public Task MoveHeadsAsync(IReadOnlyList<HeadMove> moves, DateTimeOffset at)
     {
-        Enqueue(new Statement(
-            "UPDATE jobs SET revision = @To, current_revision_id = @RevisionId, desired_state = @State, updated_at = @At, updated_by = @Actor " +
-            "WHERE id = @JobId AND revision = @From",
-            [("To", toRevision), ("RevisionId", revisionId), ("State", (short)state), ("At", Micros.From(at)), ("Actor", actor), ("JobId", jobId), ("From", fromRevision)],
-            ExpectedRows: 1, Refusal: $"job {jobId} is no longer at revision {fromRevision}"));
+        var micros = Micros.From(at);
+        foreach (var chunk in moves.Chunk(Math.Max(1, _dialect.MaxParameters / 7)))
+        {
+            var parameters = new List<(string, object?)>(chunk.Length * 7);
+            var rows = chunk.Select((m, i) =>
+            {
+                object?[] values = [m.JobId, m.FromRevision, m.ToRevision, m.RevisionId, (short)m.State, micros, m.Actor];
+                return values.Select((value, c) =>
+                {
+                    parameters.Add(($"h{i}_{c}", value));
+                    return $"@h{i}_{c}";
+                }).ToArray();
+            }).ToList();
+            Enqueue(new Statement(_dialect.MoveHeads(rows), parameters, ExpectedRows: chunk.Length,
+                Refusal: chunk.Length == 1
+                    ? $"job {chunk[0].JobId} is no longer at revision {chunk[0].FromRevision}"
+                    : $"one of jobs {string.Join(", ", chunk.Select(m => m.JobId))} is no longer at the revision it was read at"));
+        }
         return Task.CompletedTask;
     }
 
@@ -132,10 +149,13 @@ public sealed class StoreTransaction
     }
 
     /// <summary>Queues the audit row; a reused request id fails the commit with <see cref="DuplicateKeyException"/>.</summary>
-    public Task AppendAuditAsync(AuditEntry entry)
+    public Task AppendAuditAsync(AuditEntry entry) => AppendAuditsAsync([entry]);
+
+    /// <summary>Queues audit rows, many per INSERT; a reused request id fails the commit with <see cref="DuplicateKeyException"/>.</summary>
+    public Task AppendAuditsAsync(IReadOnlyList<AuditEntry> entries)
     {
-        Enqueue(MultiRowInsert.Build(_dialect, [entry], AuditColumns.Length, AuditValues,
-            values => $"INSERT INTO audit_log ({string.Join(", ", AuditColumns)}) VALUES {values}").Single());
+        Enqueue(MultiRowInsert.Build(_dialect, entries, AuditColumns.Length, AuditValues,
+            values => $"INSERT INTO audit_log ({string.Join(", ", AuditColumns)}) VALUES {values}"));
         return Task.CompletedTask;
     }
 

@@ -159,6 +159,43 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
     }
 
     [Fact]
+    public async Task Heads_moved_together_move_all_or_none()
+    {
+        var ns = NewNamespace();
+        var first = await Store.CreateJobAsync(ns, "first", Revision("sha256:f1"));
+        var second = await Store.CreateJobAsync(ns, "second", Revision("sha256:s1"));
+        await Store.UpdateJobAsync(second, 1, Revision("sha256:s2"));
+
+        // The second job is at revision 2, not 1: the one statement moving both matches one row and the whole
+        // transaction rolls back, the first job's move with it.
+        await Assert.ThrowsAsync<StoreConcurrencyException>(() => Store.WriteAsync(async tx =>
+        {
+            var ids = await tx.InsertRevisionsAsync(
+                [new RevisionWrite(first, 2, Revision("sha256:f2"), "bob", null), new RevisionWrite(second, 3, Revision("sha256:s3"), "bob", null)], T0);
+            await tx.MoveHeadsAsync([new HeadMove(first, 1, 2, ids[0], DesiredState.Suspended, "bob"), new HeadMove(second, 1, 3, ids[1], DesiredState.Running, "bob")], T0);
+            return true;
+        }));
+        Assert.Equal((1L, "sha256:f1", DesiredState.Running), await Head("first"));
+        Assert.Equal((2L, "sha256:s2", DesiredState.Running), await Head("second"));
+
+        await Store.WriteAsync(async tx =>
+        {
+            var ids = await tx.InsertRevisionsAsync(
+                [new RevisionWrite(first, 2, Revision("sha256:f2"), "bob", null), new RevisionWrite(second, 3, Revision("sha256:s3"), "bob", null)], T0);
+            await tx.MoveHeadsAsync([new HeadMove(first, 1, 2, ids[0], DesiredState.Suspended, "bob"), new HeadMove(second, 2, 3, ids[1], DesiredState.Running, "bob")], T0);
+            return true;
+        });
+        Assert.Equal((2L, "sha256:f2", DesiredState.Suspended), await Head("first"));
+        Assert.Equal((3L, "sha256:s3", DesiredState.Running), await Head("second"));
+
+        async Task<(long, string, DesiredState)> Head(string name)
+        {
+            var job = await Store.FindJobAsync(ns, name, includeSpec: false);
+            return (job!.Revision, job.SpecHash, job.DesiredState);
+        }
+    }
+
+    [Fact]
     public async Task Lists_filter_by_labels_with_selector_semantics()
     {
         var ns = NewNamespace();

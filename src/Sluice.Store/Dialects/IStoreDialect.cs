@@ -31,6 +31,13 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>An INSERT that overwrites <paramref name="updateColumns"/> when the unique key already exists.</summary>
     string Upsert(string table, string columns, string valuesList, string conflictColumns, IReadOnlyList<string> updateColumns);
 
+    /// <summary>
+    /// One UPDATE moving many jobs' heads: each of <paramref name="rows"/> holds the placeholders of (job id, expected
+    /// revision, new revision, new revision id, desired state, time, actor); a row whose job is no longer at the expected
+    /// revision matches nothing.
+    /// </summary>
+    string MoveHeads(IReadOnlyList<string[]> rows);
+
     /// <summary>"column is one of the list parameter": Dapper expands lists for MySQL and SQLite, Npgsql binds arrays.</summary>
     string InList(string column, string parameter);
 

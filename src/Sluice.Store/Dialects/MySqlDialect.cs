@@ -30,6 +30,15 @@ internal sealed class MySqlDialect(string connectionString) : IStoreDialect
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
         string.Join(", ", updateColumns.Select(c => $"{c} = VALUES({c})"));
 
+    // Neither UPDATE ... FROM nor a VALUES list with named columns on both MySQL and MariaDB: a joined derived table.
+    public string MoveHeads(IReadOnlyList<string[]> rows) =>
+        "UPDATE jobs j JOIN (" + string.Join(" UNION ALL ", rows.Select((row, i) =>
+            "SELECT " + string.Join(", ", i > 0 ? row : row.Zip(HeadColumns, (value, column) => $"{value} AS {column}")))) +
+        ") v ON j.id = v.id AND j.revision = v.from_revision SET j.revision = v.to_revision, j.current_revision_id = v.revision_id, " +
+        "j.desired_state = v.state, j.updated_at = v.at, j.updated_by = v.actor";
+
+    private static readonly string[] HeadColumns = ["id", "from_revision", "to_revision", "revision_id", "state", "at", "actor"];
+
     public IsolationLevel WriteIsolation => IsolationLevel.ReadCommitted;
 
     public bool BatchesWrites => false;
