@@ -77,19 +77,27 @@ internal static class BatchWrites
             (short)r.Content.Runtime, r.Content.Stateful, r.Author, atMicros, r.RequestId,
         ]);
         var keys = command.RowList(revisions, r => [r.JobId, r.Revision]);
+        // The datasets the revisions link are looked up in the same round trip when the parameters fit (SQLite's 999).
+        var uris = revisions.SelectMany(r => r.Content.Datasets.Select(d => d.Dataset.Uri)).Distinct().ToList();
+        var lookUpDatasets = uris.Count > 0 && revisions.Count * 13 + uris.Count <= dialect.MaxParameters;
         command.Sql.Append("INSERT INTO job_revisions (job_id, revision, spec_hash, canonical_spec, source_kind, source_text, runtime, stateful, author, created_at, request_id) VALUES ")
             .Append(rows).Append("; SELECT id, job_id, revision FROM job_revisions WHERE (job_id, revision) IN (").Append(keys).Append(')');
+        if (lookUpDatasets) command.Sql.Append("; SELECT id, uri FROM datasets WHERE uri IN (").Append(command.RowList(uris, u => [u])).Append(')');
         var ids = new Dictionary<(long, long), long>();
+        var knownDatasets = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (!reader.HasRows && await reader.NextResultAsync(ct))
             {
             }
             while (await reader.ReadAsync(ct)) ids[(reader.GetInt64(1), reader.GetInt64(2))] = reader.GetInt64(0);
+            if (lookUpDatasets && await reader.NextResultAsync(ct))
+            {
+                while (await reader.ReadAsync(ct)) knownDatasets[reader.GetString(1)] = reader.GetInt64(0);
+            }
         }
         var revisionIds = revisions.Select(r => ids[(r.JobId, r.Revision)]).ToList();
-        await RevisionIndexWriter.WriteAsync(dialect, tx, revisions.Select((r, i) => (revisionIds[i], r.Content)).ToList(),
-            new Dictionary<string, long>(StringComparer.Ordinal), atMicros, ct);
+        await RevisionIndexWriter.WriteAsync(dialect, tx, revisions.Select((r, i) => (revisionIds[i], r.Content)).ToList(), knownDatasets, atMicros, ct);
         return revisionIds;
     }
 
