@@ -1,3 +1,4 @@
+using Dapper;
 using System.Data.Common;
 using System.Text;
 using Sluice.Spec.V1;
@@ -31,15 +32,10 @@ internal static class BatchWrites
         while (await reader.ReadAsync(ct)) locked.Add(reader.GetInt64(0));
         await reader.NextResultAsync(ct);
         var jobs = new Dictionary<(string, string), JobRecord>();
+        var parse = reader.GetRowParser<JobRow>();
         while (await reader.ReadAsync(ct))
         {
-            var row = new JobRow
-            {
-                Id = reader.GetInt64(0), Namespace = reader.GetString(1), Name = reader.GetString(2), Revision = reader.GetInt64(3),
-                DesiredState = (DesiredState)Convert.ToInt16(reader.GetValue(4)), SpecHash = reader.GetString(5),
-                SourceKind = (SourceKind)Convert.ToInt16(reader.GetValue(6)), CreatedAt = reader.GetInt64(7), CreatedBy = reader.GetString(8),
-                UpdatedAt = reader.GetInt64(9), UpdatedBy = reader.GetString(10),
-            };
+            var row = parse(reader);
             if (locked.Contains(row.Id)) jobs[(row.Namespace, row.Name)] = row.ToRecord();
         }
         return jobs;
@@ -57,9 +53,7 @@ internal static class BatchWrites
             .Append("; INSERT INTO jobs (namespace, name, revision, desired_state, created_at, created_by, updated_at, updated_by) VALUES ")
             .Append(jobs).Append("; SELECT id, namespace, name FROM jobs WHERE (namespace, name) IN (").Append(wanted).Append(')');
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (!reader.HasRows && await reader.NextResultAsync(ct))
-        {
-        }
+        await SkipToRowsAsync(reader, ct);
         var ids = new Dictionary<(string, string), long>();
         while (await reader.ReadAsync(ct)) ids[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
         return ids;
@@ -87,9 +81,7 @@ internal static class BatchWrites
         var knownDatasets = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            while (!reader.HasRows && await reader.NextResultAsync(ct))
-            {
-            }
+            await SkipToRowsAsync(reader, ct);
             while (await reader.ReadAsync(ct)) ids[(reader.GetInt64(1), reader.GetInt64(2))] = reader.GetInt64(0);
             if (lookUpDatasets && await reader.NextResultAsync(ct))
             {
@@ -99,6 +91,14 @@ internal static class BatchWrites
         var revisionIds = revisions.Select(r => ids[(r.JobId, r.Revision)]).ToList();
         await RevisionIndexWriter.WriteAsync(dialect, tx, revisions.Select((r, i) => (revisionIds[i], r.Content)).ToList(), knownDatasets, atMicros, ct);
         return revisionIds;
+    }
+
+    /// <summary>Moves past the empty results of the INSERTs that precede a command's SELECT.</summary>
+    private static async Task SkipToRowsAsync(DbDataReader reader, CancellationToken ct)
+    {
+        while (!reader.HasRows && await reader.NextResultAsync(ct))
+        {
+        }
     }
 
     private static List<(string Namespace, string Name)> Sorted(IEnumerable<(string Namespace, string Name)> keys) =>
