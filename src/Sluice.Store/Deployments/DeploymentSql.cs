@@ -35,8 +35,11 @@ internal abstract class DeploymentSql : IAsyncDisposable
     {
         // The workflow keeps no session state on pooled connections, so they skip the DISCARD ALL that a reset on
         // close adds to every borrow. LISTEN is session state: the listener has an unpooled connection of its own.
-        private readonly NpgsqlDataSource _source =
-            NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true });
+        // Its few statements run for every transition: prepared server-side once per connection, plans reused.
+        private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            NoResetOnClose = true, MaxAutoPrepare = 64,
+        });
         private readonly NpgsqlDataSource _listener =
             NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false });
         public override StoreDialectKind Kind => StoreDialectKind.Postgres;
