@@ -168,25 +168,22 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
 
         // The second job is at revision 2, not 1: the one statement moving both matches one row and the whole
         // transaction rolls back, the first job's move with it.
-        await Assert.ThrowsAsync<StoreConcurrencyException>(() => Store.WriteAsync(async tx =>
-        {
-            var ids = await tx.InsertRevisionsAsync(
-                [new RevisionWrite(first, 2, Revision("sha256:f2"), "bob", null), new RevisionWrite(second, 3, Revision("sha256:s3"), "bob", null)], T0);
-            await tx.MoveHeadsAsync([new HeadMove(first, 1, 2, ids[0], DesiredState.Suspended, "bob"), new HeadMove(second, 1, 3, ids[1], DesiredState.Running, "bob")], T0);
-            return true;
-        }));
+        await Assert.ThrowsAsync<StoreConcurrencyException>(() => MoveBoth(secondFrom: 1));
         Assert.Equal((1L, "sha256:f1", DesiredState.Running), await Head("first"));
         Assert.Equal((2L, "sha256:s2", DesiredState.Running), await Head("second"));
 
-        await Store.WriteAsync(async tx =>
+        await MoveBoth(secondFrom: 2);
+        Assert.Equal((2L, "sha256:f2", DesiredState.Suspended), await Head("first"));
+        Assert.Equal((3L, "sha256:s3", DesiredState.Running), await Head("second"));
+
+        Task<bool> MoveBoth(long secondFrom) => Store.WriteAsync(async tx =>
         {
             var ids = await tx.InsertRevisionsAsync(
                 [new RevisionWrite(first, 2, Revision("sha256:f2"), "bob", null), new RevisionWrite(second, 3, Revision("sha256:s3"), "bob", null)], T0);
-            await tx.MoveHeadsAsync([new HeadMove(first, 1, 2, ids[0], DesiredState.Suspended, "bob"), new HeadMove(second, 2, 3, ids[1], DesiredState.Running, "bob")], T0);
+            await tx.MoveHeadsAsync(
+                [new HeadMove(first, 1, 2, ids[0], DesiredState.Suspended, "bob"), new HeadMove(second, secondFrom, 3, ids[1], DesiredState.Running, "bob")], T0);
             return true;
         });
-        Assert.Equal((2L, "sha256:f2", DesiredState.Suspended), await Head("first"));
-        Assert.Equal((3L, "sha256:s3", DesiredState.Running), await Head("second"));
 
         async Task<(long, string, DesiredState)> Head(string name)
         {
