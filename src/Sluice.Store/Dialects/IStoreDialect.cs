@@ -34,9 +34,12 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>
     /// One UPDATE moving many jobs' heads: each of <paramref name="rows"/> holds the placeholders of (job id, expected
     /// revision, new revision, new revision id, desired state, time, actor); a row whose job is no longer at the expected
-    /// revision matches nothing.
+    /// revision matches nothing. PostgreSQL and SQLite take UPDATE ... FROM a named VALUES list; MySQL has its own.
     /// </summary>
-    string MoveHeads(IReadOnlyList<string[]> rows);
+    string MoveHeads(IReadOnlyList<string[]> rows) =>
+        $"WITH v (id, from_revision, to_revision, revision_id, state, at, actor) AS (VALUES {string.Join(", ", rows.Select(r => $"({string.Join(", ", r)})"))}) " +
+        "UPDATE jobs SET revision = v.to_revision, current_revision_id = v.revision_id, desired_state = v.state, updated_at = v.at, " +
+        "updated_by = v.actor FROM v WHERE jobs.id = v.id AND jobs.revision = v.from_revision";
 
     /// <summary>"column is one of the list parameter": Dapper expands lists for MySQL and SQLite, Npgsql binds arrays.</summary>
     string InList(string column, string parameter);

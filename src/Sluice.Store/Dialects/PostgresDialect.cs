@@ -43,11 +43,6 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
         $"INSERT INTO {table} ({columns}) VALUES {valuesList} ON CONFLICT ({conflictColumns}) DO UPDATE SET " +
         string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}"));
 
-    public string MoveHeads(IReadOnlyList<string[]> rows) =>
-        $"WITH v (id, from_revision, to_revision, revision_id, state, at, actor) AS (VALUES {string.Join(", ", rows.Select(r => $"({string.Join(", ", r)})"))}) " +
-        "UPDATE jobs SET revision = v.to_revision, current_revision_id = v.revision_id, desired_state = v.state, updated_at = v.at, " +
-        "updated_by = v.actor FROM v WHERE jobs.id = v.id AND jobs.revision = v.from_revision";
-
     public IsolationLevel WriteIsolation => IsolationLevel.ReadCommitted;
 
     public bool BatchesWrites => true;
