@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Sluice.Server.Tests;
@@ -77,28 +76,6 @@ public sealed class CliTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         Assert.Contains("not found", gone.Stderr);
     }
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    private async Task<Result> Sluice(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work.FullName,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sluice.dll"));
-        foreach (var arg in args.Concat(["--server", fixture.Server.Server.ApiAddress.ToString()]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["SLUICE_ACTOR"] = "cli-test";
-        start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> Sluice(params string[] args) =>
+        CliProcess.RunAsync([.. args, "--server", fixture.Server.Server.ApiAddress.ToString()], work.FullName, actor: "cli-test");
 }

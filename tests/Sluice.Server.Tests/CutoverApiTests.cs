@@ -1,5 +1,4 @@
 using Sluice.Tests.Shared;
-using System.Diagnostics;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -112,33 +111,8 @@ public sealed class CutoverApiTests : IDisposable
         Assert.Contains("the server has no legacy control plane configured (start it with --legacy DIR)", await refused.Content.ReadAsStringAsync());
     }
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr);
-
-    private async Task<Result> Sluice(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work.FullName };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sluice.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["SLUICE_ACTOR"] = "cutover-test";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return new Result(-1, await stdout, $"timed out: sluice {string.Join(' ', args)}\n{await stderr}");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> Sluice(params string[] args) =>
+        CliProcess.RunAsync(args, work.FullName, actor: "cutover-test", timeoutSeconds: 120);
 
     private static string WriteLegacyJob(string folder)
     {
