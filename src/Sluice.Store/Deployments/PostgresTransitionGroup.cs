@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace Sluice.Store.Deployments;
 
 /// <summary>
-/// PostgreSQL: a group of transitions in one statement (one round trip, one plan), fed by array parameters. Every
+/// PostgreSQL: a group of transitions in one statement (one round trip, one plan, its own transaction), fed by array parameters. Every
 /// row's UPDATE carries its own version, shard and lease-epoch check, so a fenced-out row is simply not updated (and
 /// gets no event, no resource); the statement answers the ids it did update.
 /// </summary>
@@ -43,10 +43,9 @@ internal static class PostgresTransitionGroup
         " WHERE i.terminal AND q.job = u.job AND q.fabric = u.fabric AND q.state = @Queued AND q.finished_at IS NULL AND q.id <> ALL(@Ids))" +
         " SELECT id FROM u";
 
-    public static async Task<IReadOnlySet<long>> WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<TransitionWrite> group, CancellationToken ct)
+    public static async Task<IReadOnlySet<long>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<TransitionWrite> group, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
+        await using var command = new NpgsqlCommand(Sql, connection);
         var p = command.Parameters;
         Add(p, "Ids", NpgsqlDbType.Bigint, group, w => w.Current.Id);
         Add(p, "Versions", NpgsqlDbType.Integer, group, w => w.Current.Version);
