@@ -45,7 +45,8 @@ public static class DeployScenario
         };
         var concurrency = new Option<int>("--concurrency")
         {
-            Description = "Deployments the workers drive at once, all together (split evenly between them)", DefaultValueFactory = _ => 1024,
+            Description = "The most deployments the workers drive at once, all together (split evenly between them); each worker's " +
+                          "adaptive limit stays below its share", DefaultValueFactory = _ => 1024,
         };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients requesting deployments", DefaultValueFactory = _ => 64 };
         var inFlight = new Option<int>("--in-flight")
@@ -53,23 +54,34 @@ public static class DeployScenario
             Description = "Deployments requested but not finished that the clients keep up (they wait while this many are in flight)",
             DefaultValueFactory = _ => 1000,
         };
+        var warmUp = new Option<int>("--warm-up")
+        {
+            Description = "Deployments run (and not measured) first, so the measured runs see compiled code as a long-running server does",
+            DefaultValueFactory = _ => 3000,
+        };
         var rawClients = new Option<int>("--raw-clients") { Description = "Clients of the raw transaction measurement", DefaultValueFactory = _ => 64 };
         var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/deploy-<dialect>.json)" };
         var command = new Command("deploy", "Deployment workflow throughput and engine overhead beside the database's raw transaction rate")
         {
-            database, deployments, workers, latencies, concurrency, clients, inFlight, rawClients, output,
+            database, deployments, workers, latencies, concurrency, clients, inFlight, warmUp, rawClients, output,
         };
         command.SetAction(async (parse, _) =>
         {
             var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(deployments), parse.GetRequiredValue(workers),
                 parse.GetRequiredValue(latencies), parse.GetValue(concurrency), parse.GetValue(clients), parse.GetValue(inFlight),
-                parse.GetValue(rawClients));
+                parse.GetValue(warmUp), parse.GetValue(rawClients));
+            if (settings.WarmUp > 0)
+            {
+                // The first run of a fresh process pays for the JIT (tiered compilation took a third of the bench's CPU in
+                // the first 30 s): run it once, unmeasured.
+                await RunAsync(settings with { Deployments = settings.WarmUp }, settings.Workers[0], TimeSpan.Zero, measureRaw: false);
+            }
             var runs = new List<RunResult>();
             foreach (var latency in settings.LatenciesMs)
             {
                 foreach (var count in settings.Workers)
                 {
-                    runs.Add(await RunAsync(settings, count, TimeSpan.FromMilliseconds(latency)));
+                    runs.Add(await RunAsync(settings, count, TimeSpan.FromMilliseconds(latency), measureRaw: true));
                 }
             }
             Print(runs);
@@ -85,18 +97,20 @@ public static class DeployScenario
     }
 
     private sealed record Settings(string Database, int Deployments, int[] Workers, int[] LatenciesMs, int Concurrency, int Clients, int InFlight,
-        int RawClients);
+        int WarmUp, int RawClients);
 
     public sealed record RunResult(
         string Dialect, int Workers, int LatencyMs, int Deployments, int Succeeded, int Failed, double Seconds, double DeploymentsPerSecond,
-        long PeakInFlight, double MeanInFlight, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, long Steps,
-        double CommitMsPerDeployment, double BenchCpuMsPerDeployment, double TransitionsPerGroupCommit, long? DatabaseTransactions, double? DatabaseTransactionsPerSecond, LoadResult RawTransactions);
+        long PeakInFlight, double MeanInFlight, double MeanDriven, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, double ExternalP50Ms,
+        double PickupWaitP50Ms, double PickupWaitP95Ms, double EndToEndP50Ms, double EndToEndP95Ms, long Steps,
+        double CommitMsPerDeployment, double BenchCpuMsPerDeployment, double TransitionsPerGroupCommit, long? DatabaseTransactions, double? DatabaseTransactionsPerSecond, LoadResult? RawTransactions);
 
-    private static async Task<RunResult> RunAsync(Settings settings, int workerCount, TimeSpan latency)
+    private static async Task<RunResult> RunAsync(Settings settings, int workerCount, TimeSpan latency, bool measureRaw)
     {
         await using var database = await BenchDatabase.CreateAsync(settings.Database);
         var dialect = database.Dialect.ToString().ToLowerInvariant();
-        Step($"{dialect}: {settings.Deployments:N0} deployments, {workerCount} worker(s), {latency.TotalMilliseconds:0} ms per provider/driver call");
+        Step($"{dialect}: {settings.Deployments:N0} deployments, {workerCount} worker(s), {latency.TotalMilliseconds:0} ms per provider/driver call" +
+             (measureRaw ? "" : " (warm-up, not measured)"));
         await using var store = StoreFactory.Open(database.StoreUrl);
         await store.MigrateAsync();
         var specs = Enumerable.Range(0, settings.Deployments).Select(i => BenchSpecs.Job($"deploy-{i:D5}", i)).ToList();
@@ -130,6 +144,7 @@ public static class DeployScenario
         var created = 0L;
         var peak = 0L;
         var samples = new List<long>();
+        var driven = new List<int>();
         var committedBefore = await database.CommittedTransactionsAsync();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -151,7 +166,11 @@ public static class DeployScenario
             var now = Interlocked.Read(ref created) - metrics.Finished;
             peak = Math.Max(peak, now);
             // The steady state: after the clients filled the target, before the last requests drain it.
-            if (!queue.IsEmpty && metrics.Finished > 0) samples.Add(now);
+            if (!queue.IsEmpty && metrics.Finished > 0)
+            {
+                samples.Add(now);
+                driven.Add(workers.Sum(w => w.Concurrency));
+            }
             if (workers.SelectMany(w => w.Faults).FirstOrDefault() is { } fault) throw new InvalidOperationException("worker fault", fault);
             await Task.Delay(20);
         }
@@ -177,17 +196,23 @@ public static class DeployScenario
             Step($"  {failed} deployments did not succeed; e.g. deployment {sample.Id} is {sample.State.ToKebab()}: {sample.Error}");
         }
         var groups = deployments.GroupCommits;
-        var overheads = metrics.Overheads.Select(o => o.TotalMilliseconds).Order().ToArray();
+        var times = metrics.Samples;
+        double[] Sorted(Func<DeploymentTimes, TimeSpan> part) => times.Select(t => part(t).TotalMilliseconds).Order().ToArray();
+        var overheads = Sorted(t => t.Overhead);
+        var pickups = Sorted(t => t.PickupWait);
+        var endToEnd = Sorted(t => t.EndToEnd);
         var mean = samples.Count > 0 ? samples.Average() : peak;
         Step($"  {settings.Deployments / elapsed.TotalSeconds:N0} deployments/s, overhead p95 {Percentile(overheads, 0.95):0.0} ms, " +
-             $"{mean:N0} in flight (peak {peak:N0}); measuring the raw transaction rate");
+             $"pick-up wait p95 {Percentile(pickups, 0.95):0.0} ms, {mean:N0} in flight (peak {peak:N0})" + (measureRaw ? "; measuring the raw transaction rate" : ""));
         // The run's connection pools go first, so the raw clients get all the connections they ask for.
         await deployments.DisposeAsync();
         await store.DisposeAsync();
-        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10));
+        var raw = measureRaw ? await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10)) : null;
         return new RunResult(dialect, workerCount, (int)latency.TotalMilliseconds, settings.Deployments, succeeded,
-            failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, mean, Percentile(overheads, 0.50),
-            Percentile(overheads, 0.95), Percentile(overheads, 0.99), metrics.Steps, metrics.CommitTime.TotalMilliseconds / settings.Deployments,
+            failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, mean, driven.Count > 0 ? driven.Average() : double.NaN,
+            Percentile(overheads, 0.50),
+            Percentile(overheads, 0.95), Percentile(overheads, 0.99), Percentile(Sorted(t => t.External), 0.50), Percentile(pickups, 0.50),
+            Percentile(pickups, 0.95), Percentile(endToEnd, 0.50), Percentile(endToEnd, 0.95), metrics.Steps, metrics.CommitTime.TotalMilliseconds / settings.Deployments,
             cpu.TotalMilliseconds / settings.Deployments, (double)groups.Transitions / Math.Max(1, groups.Groups), committed,
             committed / elapsed.TotalSeconds, raw);
     }
@@ -218,19 +243,23 @@ public static class DeployScenario
 
     private static void Print(IReadOnlyList<RunResult> runs)
     {
-        var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "in flight (peak)",
-            "overhead p50", "p95", "p99", "of it: commit", "bench cpu/deploy", "steps/deploy", "per group commit", "db tx/deploy", "db tx/s", "raw tx/s (same run)", "db tx/raw", "deploys/raw");
+        var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "in flight (peak)", "driven",
+            "overhead p50", "p95", "p99", "of it: commit", "external p50", "pick-up wait p50", "p95", "end to end p50", "p95", "bench cpu/deploy", "steps/deploy", "per group commit", "db tx/deploy", "db tx/s", "raw tx/s (same run)", "db tx/raw", "deploys/raw");
         foreach (var r in runs)
         {
             table.AddRow(r.Dialect, r.Workers.ToString(), $"{r.LatencyMs} ms", r.Deployments.ToString("N0"), r.Succeeded.ToString("N0"),
                 r.Failed.ToString(), r.Seconds.ToString("0.0"), r.DeploymentsPerSecond.ToString("N0"), $"{r.MeanInFlight:N0} ({r.PeakInFlight:N0})",
-                $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", $"{r.CommitMsPerDeployment:0.0} ms", $"{r.BenchCpuMsPerDeployment:0.00} ms", $"{(double)r.Steps / r.Deployments:0.0}", $"{r.TransitionsPerGroupCommit:0.0}",
+                r.MeanDriven.ToString("N0"),
+                $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", $"{r.CommitMsPerDeployment:0.0} ms",
+                $"{r.ExternalP50Ms:0.0} ms", $"{r.PickupWaitP50Ms:0} ms", $"{r.PickupWaitP95Ms:0} ms", $"{r.EndToEndP50Ms:0} ms", $"{r.EndToEndP95Ms:0} ms", $"{r.BenchCpuMsPerDeployment:0.00} ms", $"{(double)r.Steps / r.Deployments:0.0}", $"{r.TransitionsPerGroupCommit:0.0}",
                 r.DatabaseTransactions is { } tx ? $"{(double)tx / r.Deployments:0.0}" : "n/a", r.DatabaseTransactionsPerSecond?.ToString("N0") ?? "n/a",
-                r.RawTransactions.PerSecond.ToString("N0"), r.DatabaseTransactionsPerSecond is { } rate ? $"{rate / r.RawTransactions.PerSecond:P0}" : "n/a",
+                r.RawTransactions!.PerSecond.ToString("N0"), r.DatabaseTransactionsPerSecond is { } rate ? $"{rate / r.RawTransactions.PerSecond:P0}" : "n/a",
                 $"{r.DeploymentsPerSecond / r.RawTransactions.PerSecond:P0}");
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine("[grey]overhead = a deployment's step time minus time inside providers/drivers; in flight = requested, not finished " +
+        AnsiConsole.MarkupLine("[grey]overhead = a deployment's step time minus time inside providers/drivers (external); pick-up wait = " +
+                               "request to first step, queued in the database until a worker slot is free; in flight = requested, not finished; " +
+                               "driven = the workers' adaptive concurrency limits, summed " +
                                "(mean over the steady state); db tx = transactions the server committed during the run (PostgreSQL's own " +
                                "count, reads included), so db tx/deploy counts round trips that commit[/]");
     }

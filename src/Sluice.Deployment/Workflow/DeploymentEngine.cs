@@ -35,9 +35,17 @@ public sealed class DeploymentEngine(
     /// <see cref="FencedOutException"/> when the worker no longer owns the shard and
     /// <see cref="DeploymentChangedException"/> when the row changed underneath (the caller re-reads it).
     /// </summary>
-    public async Task<DeploymentRecord> StepAsync(ShardFence fence, DeploymentRecord deployment, CancellationToken ct = default)
+    public async Task<DeploymentRecord> StepAsync(ShardFence fence, DeploymentRecord deployment, CancellationToken ct = default) =>
+        (await RunStepAsync(fence, deployment, ct)).Stored;
+
+    /// <summary>
+    /// <see cref="StepAsync"/>, also answering the engine's own time in the step (not inside providers and drivers);
+    /// null for cut-over steps, which do not split their time.
+    /// </summary>
+    public async Task<(DeploymentRecord Stored, TimeSpan? Overhead)> RunStepAsync(ShardFence fence, DeploymentRecord deployment,
+        CancellationToken ct = default)
     {
-        if (CutoverEngine.Handles(deployment.Kind)) return await Cutover.StepAsync(fence, deployment, ct);
+        if (CutoverEngine.Handles(deployment.Kind)) return (await Cutover.StepAsync(fence, deployment, ct), null);
         var started = Stopwatch.GetTimestamp();
         var step = new StepContext(deployment, _options.Time.GetUtcNow());
         Outcome outcome;
@@ -67,8 +75,9 @@ public sealed class DeploymentEngine(
         var decided = Stopwatch.GetTimestamp();
         var stored = await store.TransitionAsync(fence, deployment, outcome.Next, outcome.Detail, step.Now, outcome.Resource, outcome.FollowUp, ct);
         var ended = Stopwatch.GetTimestamp();
-        metrics?.Record(deployment.Id, ended - started, step.ExternalTicks, ended - decided, stored.State.IsTerminal());
-        return stored;
+        metrics?.Record(deployment.Id, deployment.CreatedAt, step.Now, _options.Time.GetUtcNow(), ended - started, step.ExternalTicks,
+            ended - decided, stored.State.IsTerminal());
+        return (stored, Stopwatch.GetElapsedTime(0, ended - started - step.ExternalTicks));
     }
 
     private Task<Outcome> RunAsync(StepContext step, CancellationToken ct) => step.Deployment.State switch

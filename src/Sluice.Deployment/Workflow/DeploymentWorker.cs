@@ -7,8 +7,9 @@ namespace Sluice.Deployment.Workflow;
 /// <summary>
 /// A stateless worker. It holds leases on its fair share of the shards (rebalancing as workers join and leave),
 /// claims due deployments of those shards in batches, and drives each one step at a time through the
-/// <see cref="DeploymentEngine"/>, every step a fenced transaction. Woken by PostgreSQL notifications where
-/// available, by a short poll otherwise.
+/// <see cref="DeploymentEngine"/>, every step a fenced transaction. How many it drives at once follows the engine's
+/// own overhead (<see cref="ConcurrencyLimit"/>); the others wait in the database. Woken by PostgreSQL notifications
+/// where available, by a short poll otherwise.
 /// </summary>
 public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? options = null, TimeProvider? time = null) : BackgroundService
 {
@@ -19,9 +20,17 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
     private readonly SemaphoreSlim _wake = new(0, 1);
     // Rows this worker just moved on: a batch read before the move still shows the old version, and must not run it again.
     private readonly ConcurrentDictionary<long, int> _movedOn = new();
+    private readonly ConcurrencyLimit _limit = NewLimit(options ?? new WorkerOptions());
+    private int _driving;
     private DeploymentStore Store => engine.Store;
 
-    private int ClaimThreshold => Math.Max(1, Math.Min(_options.BatchSize, _options.MaxConcurrency) / 8);
+    private static ConcurrencyLimit NewLimit(WorkerOptions options) =>
+        new(Math.Min(options.MinConcurrency, options.MaxConcurrency), options.MaxConcurrency, options.TargetStepOverhead);
+
+    private int ClaimThreshold => Math.Max(1, Math.Min(_options.BatchSize, _limit.Current) / 8);
+
+    /// <summary>Deployments this worker drives at once now (its adaptive limit).</summary>
+    public int Concurrency => _limit.Current;
 
     public string WorkerId => _options.WorkerId;
 
@@ -36,16 +45,15 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
         await Store.EnsureShardsAsync(stoppingToken);
         var leases = Task.Run(() => LeaseLoopAsync(stoppingToken), CancellationToken.None);
         var listen = Task.Run(() => ListenLoopAsync(stoppingToken), CancellationToken.None);
-        using var slots = new SemaphoreSlim(_options.MaxConcurrency);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 var claimed = 0;
-                var free = slots.CurrentCount;
+                var free = _limit.Current - Volatile.Read(ref _driving);
                 try
                 {
-                    if (free == 0)
+                    if (free <= 0)
                     {
                         await _wake.WaitAsync(_options.PollInterval, stoppingToken);
                         continue;
@@ -62,13 +70,11 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
                     {
                         if (_inFlight.ContainsKey(deployment.Id)) continue;
                         if (_movedOn.TryGetValue(deployment.Id, out var version) && version > deployment.Version) continue;
-                        await slots.WaitAsync(stoppingToken);
+                        // The limit may have shrunk since the claim: the rest stay in the database for later.
+                        if (Volatile.Read(ref _driving) >= _limit.Current) break;
                         var run = new TaskCompletionSource();
-                        if (!_inFlight.TryAdd(deployment.Id, run.Task))
-                        {
-                            slots.Release();
-                            continue;
-                        }
+                        if (!_inFlight.TryAdd(deployment.Id, run.Task)) continue;
+                        Interlocked.Increment(ref _driving);
                         claimed++;
                         _ = Task.Run(async () =>
                         {
@@ -80,7 +86,7 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
                             {
                                 _inFlight.TryRemove(deployment.Id, out _);
                                 // Claim again once a batch worth of slots is free, not after every deployment.
-                                if (slots.Release() + 1 >= ClaimThreshold) Wake();
+                                if (_limit.Current - Interlocked.Decrement(ref _driving) >= ClaimThreshold) Wake();
                                 run.SetResult();
                             }
                         }, CancellationToken.None);
@@ -121,7 +127,8 @@ public sealed class DeploymentWorker(DeploymentEngine engine, WorkerOptions? opt
         {
             while (!ct.IsCancellationRequested && _held.TryGetValue(deployment.Shard, out var fence))
             {
-                deployment = await engine.StepAsync(fence, deployment, ct);
+                (deployment, var overhead) = await engine.RunStepAsync(fence, deployment, ct);
+                if (overhead is { } measured) _limit.OnStep(measured);
                 _movedOn[deployment.Id] = deployment.Version;
                 if (deployment.State.IsTerminal() || deployment.NextAttemptAt > _time.GetUtcNow()) return;
             }

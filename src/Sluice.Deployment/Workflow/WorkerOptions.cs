@@ -16,6 +16,15 @@ public sealed record WorkerOptions
     /// <summary>Due deployments claimed per query.</summary>
     public int BatchSize { get; init; } = 128;
 
-    /// <summary>Deployments driven at once by this worker.</summary>
-    public int MaxConcurrency { get; init; } = 64;
+    /// <summary>The fewest deployments this worker drives at once, however loaded the engine is.</summary>
+    public int MinConcurrency { get; init; } = 8;
+
+    /// <summary>The most deployments this worker drives at once (the adaptive limit never goes above).</summary>
+    public int MaxConcurrency { get; init; } = 512;
+
+    /// <summary>
+    /// The engine's own time per step (not inside providers and drivers) the adaptive limit aims for: a deployment
+    /// takes about six steps, so 10 ms keeps its overhead around 60 ms.
+    /// </summary>
+    public TimeSpan TargetStepOverhead { get; init; } = TimeSpan.FromMilliseconds(10);
 }
