@@ -103,7 +103,7 @@ public static class DeployScenario
         string Dialect, int Workers, int LatencyMs, int Deployments, int Succeeded, int Failed, double Seconds, double DeploymentsPerSecond,
         long PeakInFlight, double MeanInFlight, double MeanDriven, double OverheadP50Ms, double OverheadP95Ms, double OverheadP99Ms, double ExternalP50Ms,
         double PickupWaitP50Ms, double PickupWaitP95Ms, double EndToEndP50Ms, double EndToEndP95Ms, long Steps,
-        double CommitMsPerDeployment, double BenchCpuMsPerDeployment, double TransitionsPerGroupCommit, long? DatabaseTransactions, double? DatabaseTransactionsPerSecond, LoadResult? RawTransactions);
+        double CommitMsPerDeployment, double BenchCpuMsPerDeployment, double? DatabaseCpuMsPerDeployment, double TransitionsPerGroupCommit, long? DatabaseTransactions, double? DatabaseTransactionsPerSecond, LoadResult? RawTransactions);
 
     private static async Task<RunResult> RunAsync(Settings settings, int workerCount, TimeSpan latency, bool measureRaw)
     {
@@ -146,7 +146,8 @@ public static class DeployScenario
         var samples = new List<long>();
         var driven = new List<int>();
         var committedBefore = await database.CommittedTransactionsAsync();
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        CpuMeter.DatabaseRoot = await database.LocalServerProcessAsync();
+        var cpu = CpuMeter.Start();
         var clock = Stopwatch.StartNew();
         var queue = new ConcurrentQueue<JobSpec>(specs);
         var requesters = Enumerable.Range(0, settings.Clients).Select(_ => Task.Run(async () =>
@@ -175,7 +176,7 @@ public static class DeployScenario
             await Task.Delay(20);
         }
         var elapsed = clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var (benchCpuMs, databaseCpuMs) = cpu.PerOperation(settings.Deployments);
         await requested;
         foreach (var worker in workers)
         {
@@ -213,7 +214,7 @@ public static class DeployScenario
             Percentile(overheads, 0.50),
             Percentile(overheads, 0.95), Percentile(overheads, 0.99), Percentile(Sorted(t => t.External), 0.50), Percentile(pickups, 0.50),
             Percentile(pickups, 0.95), Percentile(endToEnd, 0.50), Percentile(endToEnd, 0.95), metrics.Steps, metrics.CommitTime.TotalMilliseconds / settings.Deployments,
-            cpu.TotalMilliseconds / settings.Deployments, (double)groups.Transitions / Math.Max(1, groups.Groups), committed,
+            benchCpuMs ?? double.NaN, databaseCpuMs, (double)groups.Transitions / Math.Max(1, groups.Groups), committed,
             committed / elapsed.TotalSeconds, raw);
     }
 
@@ -244,14 +245,14 @@ public static class DeployScenario
     private static void Print(IReadOnlyList<RunResult> runs)
     {
         var table = new Table().AddColumns("db", "workers", "latency", "deploys", "ok", "failed", "seconds", "deploys/s", "in flight (peak)", "driven",
-            "overhead p50", "p95", "p99", "of it: commit", "external p50", "pick-up wait p50", "p95", "end to end p50", "p95", "bench cpu/deploy", "steps/deploy", "per group commit", "db tx/deploy", "db tx/s", "raw tx/s (same run)", "db tx/raw", "deploys/raw");
+            "overhead p50", "p95", "p99", "of it: commit", "external p50", "pick-up wait p50", "p95", "end to end p50", "p95", "bench cpu/deploy", "db cpu/deploy", "steps/deploy", "per group commit", "db tx/deploy", "db tx/s", "raw tx/s (same run)", "db tx/raw", "deploys/raw");
         foreach (var r in runs)
         {
             table.AddRow(r.Dialect, r.Workers.ToString(), $"{r.LatencyMs} ms", r.Deployments.ToString("N0"), r.Succeeded.ToString("N0"),
                 r.Failed.ToString(), r.Seconds.ToString("0.0"), r.DeploymentsPerSecond.ToString("N0"), $"{r.MeanInFlight:N0} ({r.PeakInFlight:N0})",
                 r.MeanDriven.ToString("N0"),
                 $"{r.OverheadP50Ms:0.0} ms", $"{r.OverheadP95Ms:0.0} ms", $"{r.OverheadP99Ms:0.0} ms", $"{r.CommitMsPerDeployment:0.0} ms",
-                $"{r.ExternalP50Ms:0.0} ms", $"{r.PickupWaitP50Ms:0} ms", $"{r.PickupWaitP95Ms:0} ms", $"{r.EndToEndP50Ms:0} ms", $"{r.EndToEndP95Ms:0} ms", $"{r.BenchCpuMsPerDeployment:0.00} ms", $"{(double)r.Steps / r.Deployments:0.0}", $"{r.TransitionsPerGroupCommit:0.0}",
+                $"{r.ExternalP50Ms:0.0} ms", $"{r.PickupWaitP50Ms:0} ms", $"{r.PickupWaitP95Ms:0} ms", $"{r.EndToEndP50Ms:0} ms", $"{r.EndToEndP95Ms:0} ms", $"{r.BenchCpuMsPerDeployment:0.00} ms", r.DatabaseCpuMsPerDeployment is { } dbCpu ? $"{dbCpu:0.00} ms" : "n/a", $"{(double)r.Steps / r.Deployments:0.0}", $"{r.TransitionsPerGroupCommit:0.0}",
                 r.DatabaseTransactions is { } tx ? $"{(double)tx / r.Deployments:0.0}" : "n/a", r.DatabaseTransactionsPerSecond?.ToString("N0") ?? "n/a",
                 r.RawTransactions!.PerSecond.ToString("N0"), r.DatabaseTransactionsPerSecond is { } rate ? $"{rate / r.RawTransactions.PerSecond:P0}" : "n/a",
                 $"{r.DeploymentsPerSecond / r.RawTransactions.PerSecond:P0}");
