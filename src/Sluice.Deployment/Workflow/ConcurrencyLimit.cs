@@ -22,7 +22,8 @@ public sealed class ConcurrencyLimit
         _min = min;
         _max = max;
         _targetMs = targetStepOverhead.TotalMilliseconds;
-        Current = Math.Clamp(32, min, max);
+        // Start small and grow, as TCP's slow start does: several workers starting at once must not each take a big batch.
+        Current = min;
     }
 
     public int Current { get; private set; }

@@ -7,17 +7,12 @@ public sealed class ConcurrencyLimitTests
     private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(10);
 
     [Fact]
-    public void Steps_under_the_target_grow_the_limit_up_to_the_maximum_and_no_further()
+    public void Steps_under_the_target_grow_the_limit_from_the_minimum_up_to_the_maximum_and_no_further()
     {
         var limit = new ConcurrencyLimit(8, 100, Target);
-        var seen = new List<int> { limit.Current };
-        for (var i = 0; i < 5_000; i++)
-        {
-            limit.OnStep(TimeSpan.FromMilliseconds(2));
-            if (limit.Current != seen[^1]) seen.Add(limit.Current);
-        }
+        var seen = Feed(limit, 5_000, TimeSpan.FromMilliseconds(2));
 
-        Assert.Equal(32, seen[0]);
+        Assert.Equal(8, seen[0]);
         Assert.Equal(seen.Order(), seen);
         Assert.Equal(100, seen[^1]);
     }
@@ -26,30 +21,39 @@ public sealed class ConcurrencyLimitTests
     public void Steps_over_the_target_shrink_the_limit_down_to_the_minimum_and_no_further()
     {
         var limit = new ConcurrencyLimit(8, 100, Target);
-        for (var i = 0; i < 5_000; i++) limit.OnStep(TimeSpan.FromMilliseconds(40));
+        Feed(limit, 5_000, TimeSpan.FromMilliseconds(2));
 
-        Assert.Equal(8, limit.Current);
+        var seen = Feed(limit, 5_000, TimeSpan.FromMilliseconds(40));
+
+        Assert.Equal(100, seen[0]);
+        Assert.Equal(seen.OrderDescending(), seen);
+        Assert.Equal(8, seen[^1]);
     }
 
     [Fact]
     public void The_limit_moves_once_per_window_of_as_many_steps_as_it_allows()
     {
         var limit = new ConcurrencyLimit(8, 100, Target);
-        for (var i = 0; i < 31; i++) limit.OnStep(TimeSpan.FromMilliseconds(40));
-        Assert.Equal(32, limit.Current);
+        Feed(limit, 7, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(8, limit.Current);
 
-        limit.OnStep(TimeSpan.FromMilliseconds(40));
-        Assert.Equal(28, limit.Current);
+        limit.OnStep(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(9, limit.Current);
+
+        Feed(limit, 8, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(9, limit.Current);
+        limit.OnStep(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(10, limit.Current);
     }
 
     [Fact]
-    public void A_window_is_judged_by_its_mean_so_one_slow_step_among_fast_ones_does_not_shrink_it()
+    public void A_window_is_judged_by_its_mean_so_one_slow_step_among_fast_ones_does_not_hold_it_back()
     {
         var limit = new ConcurrencyLimit(8, 100, Target);
-        limit.OnStep(TimeSpan.FromMilliseconds(100));
-        for (var i = 0; i < 31; i++) limit.OnStep(TimeSpan.FromMilliseconds(1));
+        limit.OnStep(TimeSpan.FromMilliseconds(30));
+        Feed(limit, 7, TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(34, limit.Current);
+        Assert.Equal(9, limit.Current);
     }
 
     [Fact]
@@ -57,5 +61,17 @@ public sealed class ConcurrencyLimitTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConcurrencyLimit(0, 10, Target));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConcurrencyLimit(20, 10, Target));
+    }
+
+    /// <summary>Feeds <paramref name="steps"/> steps of the same overhead; answers the limits seen, the first included.</summary>
+    private static List<int> Feed(ConcurrencyLimit limit, int steps, TimeSpan overhead)
+    {
+        var seen = new List<int> { limit.Current };
+        for (var i = 0; i < steps; i++)
+        {
+            limit.OnStep(overhead);
+            if (limit.Current != seen[^1]) seen.Add(limit.Current);
+        }
+        return seen;
     }
 }
