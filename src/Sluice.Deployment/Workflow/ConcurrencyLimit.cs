@@ -9,6 +9,8 @@ namespace Sluice.Deployment.Workflow;
 /// </summary>
 public sealed class ConcurrencyLimit
 {
+    // A window of fewer steps says too little about the mean to move the limit on.
+    private const int MinWindowSteps = 8;
     private readonly Lock _lock = new();
     private readonly int _min;
     private readonly int _max;
@@ -34,7 +36,7 @@ public sealed class ConcurrencyLimit
         lock (_lock)
         {
             _windowMs += overhead.TotalMilliseconds;
-            if (++_windowSteps < Math.Max(Current, 8)) return;
+            if (++_windowSteps < Math.Max(Current, MinWindowSteps)) return;
             var mean = _windowMs / _windowSteps;
             Current = mean > _targetMs
                 ? Math.Max(_min, Current - Math.Max(1, Current / 8))

@@ -578,21 +578,12 @@ public sealed partial class DeploymentStore : IAsyncDisposable
     /// PostgreSQL writes the whole group as one statement, which is atomic on its own: sent outside an explicit
     /// transaction it commits in the same round trip, instead of a second one for COMMIT.
     /// </summary>
-    private async Task<IReadOnlySet<long>> WriteGroupInOneStatementAsync(IReadOnlyList<TransitionWrite> group)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<IReadOnlySet<long>> WriteGroupInOneStatementAsync(IReadOnlyList<TransitionWrite> group) =>
+        RetryTransientAsync(async () =>
         {
             await using var connection = (NpgsqlConnection)await _sql.OpenAsync(CancellationToken.None);
-            try
-            {
-                return await PostgresTransitionGroup.WriteAsync(connection, group, CancellationToken.None);
-            }
-            catch (Exception error) when (_sql.IsTransient(error) && attempt < MaxWriteAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-            }
-        }
-    }
+            return await PostgresTransitionGroup.WriteAsync(connection, group, CancellationToken.None);
+        }, CancellationToken.None);
 
     /// <summary>
     /// The row write (guarded by its version and by the shard lease's epoch in the WHERE clause), then, only if it
@@ -716,22 +707,29 @@ public sealed partial class DeploymentStore : IAsyncDisposable
         await WriteAsync(async (connection, transaction) => await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE shard_leases SET expires_at = expires_at WHERE shard = @Shard", new { Shard = shard }, transaction, cancellationToken: ct)), ct);
 
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) =>
+        RetryTransientAsync(async () =>
         {
             await using var connection = await _sql.OpenAsync(ct);
+            // Disposed uncommitted (the work or the commit threw), the transaction rolls back.
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, ct);
+
+    /// <summary>Runs <paramref name="attempt"/> again after a deadlock, serialization failure or busy database, with a short random pause.</summary>
+    private async Task<T> RetryTransientAsync<T>(Func<Task<T>> attempt, CancellationToken ct)
+    {
+        for (var tries = 1; ; tries++)
+        {
             try
             {
-                var result = await work(connection, transaction);
-                await transaction.CommitAsync(ct);
-                return result;
+                return await attempt();
             }
-            catch (Exception error) when (_sql.IsTransient(error) && attempt < MaxWriteAttempts)
+            catch (Exception error) when (_sql.IsTransient(error) && tries < MaxWriteAttempts)
             {
-                await transaction.RollbackAsync(CancellationToken.None);
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+                await Task.Delay(Random.Shared.Next(1, 10 * tries), ct);
             }
         }
     }

@@ -4,9 +4,9 @@ using NpgsqlTypes;
 namespace Sluice.Store.Deployments;
 
 /// <summary>
-/// PostgreSQL: a group of transitions in one statement (one round trip, one plan, its own transaction), fed by array parameters. Every
-/// row's UPDATE carries its own version, shard and lease-epoch check, so a fenced-out row is simply not updated (and
-/// gets no event, no resource); the statement answers the ids it did update.
+/// PostgreSQL: a group of transitions in one statement (one round trip, one plan, its own transaction), fed by array
+/// parameters. Every row's UPDATE carries its own version, shard and lease-epoch check, so a fenced-out row is simply
+/// not updated (and gets no event, no resource); the statement answers the ids it did update.
 /// </summary>
 internal static class PostgresTransitionGroup
 {
