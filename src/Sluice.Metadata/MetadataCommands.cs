@@ -74,9 +74,11 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     }
 
     /// <summary>
-    /// Writes a batch of applies in one transaction. A job named twice in the batch, an apply whose stale revision may
-    /// be its own earlier success, and every apply of a batch the database refused as a whole (a request id used
-    /// before, a job created concurrently by another replica) are written alone afterwards, with their full semantics.
+    /// Writes a batch of applies together: on PostgreSQL in two round trips without an explicit transaction (see
+    /// <see cref="SluiceStore.WriteAppliesAsync"/>), elsewhere in one transaction. A job named twice in the batch, an
+    /// apply whose stale revision may be its own earlier success, one whose job moved before the write, and every apply
+    /// of a batch the database refused as a whole (a request id used before, a job created concurrently by another
+    /// replica) are written alone afterwards, with their full semantics.
     /// </summary>
     private async Task RunApplyBatchAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> batch)
     {
@@ -90,7 +92,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             var first = keys.Add(waiting.Call.Key) && (waiting.Call.RequestId is not { } id || requestIds.Add(id));
             (first ? together : alone).Add(waiting);
         }
-        if (together.Count == 1)
+        // A transaction for one apply costs what ApplyAloneAsync's does; the two-round-trip write is cheaper at any size.
+        if (together.Count == 1 && !store.WritesAppliesInOneStatement)
         {
             alone.Insert(0, together[0]);
             together.Clear();
@@ -99,8 +102,11 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         {
             try
             {
-                var outcomes = await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, together.Select(w => w.Call).ToList()));
-                Interlocked.Add(ref _appliesWrittenTogether, together.Count);
+                var calls = together.Select(w => w.Call).ToList();
+                var outcomes = store.WritesAppliesInOneStatement
+                    ? await ApplyBatchInOneStatementAsync(calls)
+                    : await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, calls));
+                if (together.Count > 1) Interlocked.Add(ref _appliesWrittenTogether, outcomes.Count(o => o is not null));
                 for (var i = 0; i < together.Count; i++)
                 {
                     switch (outcomes[i])
@@ -129,15 +135,56 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         }
     }
 
+    /// <summary>Each call's plan against the jobs as read; a retry of a request already recorded is replayed alone.</summary>
+    private static List<ApplyPlan> Plans(IReadOnlyList<ApplyCall> calls, IReadOnlyDictionary<(string, string), JobRecord> jobs, IReadOnlySet<string> recorded) =>
+        calls.Select(c => c.RequestId is { } id && recorded.Contains(id) ? ApplyPlan.Replay
+            : ApplyPlan.For(jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
+
+    /// <summary>
+    /// What a call of a batch comes to when its plan is not a new revision: null for a replay (answered alone), the
+    /// refusal of a stale revision (alone too when a request id may make it the call's own earlier success).
+    /// </summary>
+    private static object? OutcomeWithoutRevision(ApplyCall call, ApplyPlan plan) => plan.Kind switch
+    {
+        ApplyPlanKind.Stale when call.RequestId is null => StaleRevision(call.Target, call.Request.ExpectedRevision, plan.Current),
+        ApplyPlanKind.Unchanged => UnchangedResponse(plan.Job!, call.Spec),
+        _ => null,
+    };
+
+    /// <summary>Per call: the response, the refusal (an exception), or null when it must be written alone.</summary>
+    private async Task<IReadOnlyList<object?>> ApplyBatchInOneStatementAsync(IReadOnlyList<ApplyCall> calls)
+    {
+        var now = _options.Clock.GetUtcNow();
+        var snapshot = await store.ReadForAppliesAsync(calls.Select(c => c.Key).ToList(), calls.Select(c => c.RequestId).OfType<string>().ToList());
+        var plans = Plans(calls, snapshot.Jobs, snapshot.RecordedRequestIds);
+        var outcomes = new object?[calls.Count];
+        var revisions = new List<GuardedRevision>();
+        var unchanged = new List<GuardedAudit>();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (call, plan) = (calls[i], plans[i]);
+            outcomes[i] = OutcomeWithoutRevision(call, plan);
+            if (plan.Kind == ApplyPlanKind.Unchanged)
+                unchanged.Add(new GuardedAudit(i, plan.Job!.Id, plan.Job.Revision, UnchangedAudit(plan.Job, call, now)));
+            else if (plan.Kind == ApplyPlanKind.NewRevision)
+                revisions.Add(new GuardedRevision(i, plan.Job?.Id, call.Spec.Namespace, call.Spec.Name, plan.From, plan.Job?.DesiredState, plan.To,
+                    plan.NextState, call.Content, NewHeadAudit(call, plan, plan.Job?.Id, now)));
+        }
+        var written = await store.WriteAppliesAsync(revisions, unchanged, now);
+        foreach (var revision in revisions)
+            outcomes[revision.Index] = written.TryGetValue(revision.Index, out var jobId) ? NewHeadResponse(calls[revision.Index], plans[revision.Index], jobId, now) : null;
+        foreach (var audit in unchanged.Where(u => !written.ContainsKey(u.Index)))
+            outcomes[audit.Index] = null;
+        return outcomes;
+    }
+
     /// <summary>Per call: the response, the refusal (an exception), or null when it must be written alone.</summary>
     private async Task<IReadOnlyList<object?>> ApplyBatchInTransactionAsync(StoreTransaction tx, IReadOnlyList<ApplyCall> calls)
     {
         var now = _options.Clock.GetUtcNow();
-        // A retry of a request already recorded is answered alone, by replaying it: in the batch it would fail the commit.
         var seen = await tx.FindRecordedRequestIdsAsync(calls.Select(c => c.RequestId).OfType<string>().ToList());
         var jobs = await tx.LockJobsAsync(calls.Select(c => c.Key).ToList());
-        var plans = calls.Select(c => c.RequestId is { } id && seen.Contains(id) ? ApplyPlan.Replay
-            : ApplyPlan.For(jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
+        var plans = Plans(calls, jobs, seen);
         var created = await tx.InsertJobsAsync(calls.Where((_, i) => plans[i] is { Kind: ApplyPlanKind.NewRevision, Job: null })
             .Select(c => (c.Key.Namespace, c.Key.Name, c.Caller.Actor)).ToList(), DesiredState.Running, now);
         var writes = new List<(int Index, long JobId)>();
@@ -156,26 +203,13 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         for (var i = 0; i < calls.Count; i++)
         {
             var (call, plan) = (calls[i], plans[i]);
-            switch (plan.Kind)
-            {
-                case ApplyPlanKind.Replay:
-                    outcomes[i] = null;
-                    break;
-                case ApplyPlanKind.Stale:
-                    outcomes[i] = call.RequestId is null ? StaleRevision(call.Target, call.Request.ExpectedRevision, plan.Current) : null;
-                    break;
-                case ApplyPlanKind.Unchanged:
-                    audits.Add(UnchangedAudit(plan.Job!, call, now));
-                    outcomes[i] = UnchangedResponse(plan.Job!, call.Spec);
-                    break;
-                default:
-                    var (_, jobId, revisionId) = written[i];
-                    var (move, audit, response) = NewHead(call, plan, jobId, revisionId, now);
-                    moves.Add(move);
-                    audits.Add(audit);
-                    outcomes[i] = response;
-                    break;
-            }
+            outcomes[i] = OutcomeWithoutRevision(call, plan);
+            if (plan.Kind == ApplyPlanKind.Unchanged) audits.Add(UnchangedAudit(plan.Job!, call, now));
+            if (plan.Kind != ApplyPlanKind.NewRevision) continue;
+            var (_, jobId, revisionId) = written[i];
+            moves.Add(new HeadMove(jobId, plan.From, plan.To, revisionId, plan.NextState, call.Caller.Actor));
+            audits.Add(NewHeadAudit(call, plan, jobId, now));
+            outcomes[i] = NewHeadResponse(call, plan, jobId, now);
         }
         await tx.MoveHeadsAsync(moves, now);
         await tx.AppendAuditsAsync(audits);
@@ -222,27 +256,27 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         }
         var jobId = plan.Job?.Id ?? await tx.InsertJobAsync(call.Spec.Namespace, call.Spec.Name, DesiredState.Running, now, call.Caller.Actor);
         var revisionId = await tx.InsertRevisionAsync(jobId, plan.To, call.Content, call.Caller.Actor, now, call.RequestId);
-        var (move, audit, response) = NewHead(call, plan, jobId, revisionId, now);
-        await tx.MoveHeadsAsync([move], now);
-        await tx.AppendAuditAsync(audit);
-        return (response, null);
+        await tx.MoveHeadsAsync([new HeadMove(jobId, plan.From, plan.To, revisionId, plan.NextState, call.Caller.Actor)], now);
+        await tx.AppendAuditAsync(NewHeadAudit(call, plan, jobId, now));
+        return (NewHeadResponse(call, plan, jobId, now), null);
     }
 
-    /// <summary>What writing an apply's new revision does: the head move, its audit row and the apply's response.</summary>
-    private static (HeadMove Move, AuditEntry Audit, ApplyJobResponse Response) NewHead(ApplyCall call, ApplyPlan plan, long jobId, long revisionId,
-        DateTimeOffset now)
+    /// <summary>The audit row of an apply's new revision; <paramref name="jobId"/> is null for a job not created yet.</summary>
+    private static AuditEntry NewHeadAudit(ApplyCall call, ApplyPlan plan, long? jobId, DateTimeOffset now) =>
+        new(now, call.Caller.Actor, plan.Live ? AuditAction.JobUpdate : AuditAction.JobCreate, call.Target, jobId, call.RequestId,
+            plan.Job is null ? null : plan.From, plan.To, plan.Job?.SpecHash, call.Content.SpecHash, call.Caller.Client, null);
+
+    /// <summary>The answer to an apply whose new revision was written.</summary>
+    private static ApplyJobResponse NewHeadResponse(ApplyCall call, ApplyPlan plan, long jobId, DateTimeOffset now)
     {
         var (job, live, actor) = (plan.Job, plan.Live, call.Caller.Actor);
-        var move = new HeadMove(jobId, plan.From, plan.To, revisionId, plan.NextState, actor);
-        var audit = new AuditEntry(now, actor, live ? AuditAction.JobUpdate : AuditAction.JobCreate, call.Target, jobId,
-            call.RequestId, job is null ? null : plan.From, plan.To, job?.SpecHash, call.Content.SpecHash, call.Caller.Client, null);
         var stored = new JobRecord(jobId, call.Spec.Namespace, call.Spec.Name, plan.To, plan.NextState, call.Content.SpecHash,
             call.Content.SourceKind, null, live ? job!.CreatedAt : now, live ? job!.CreatedBy : actor, now, actor);
-        return (move, audit, new ApplyJobResponse
+        return new ApplyJobResponse
         {
             Job = stored.ToJob(call.Spec), Outcome = live ? ApplyOutcome.Updated : ApplyOutcome.Created, Revision = plan.To,
             SpecHash = call.Content.SpecHash, PreviousRevision = plan.Current,
-        });
+        };
     }
 
     private static AuditEntry UnchangedAudit(JobRecord job, ApplyCall call, DateTimeOffset now) =>

@@ -55,6 +55,23 @@ public sealed record LineageLink(long JobId, string Namespace, string Name, long
 /// <summary>A job's head moving from one revision to a new one (refused if the head is no longer at <see cref="FromRevision"/>).</summary>
 public sealed record HeadMove(long JobId, long FromRevision, long ToRevision, long RevisionId, DesiredState State, string Actor);
 
+/// <summary>
+/// What a batch of applies reads before it writes (<see cref="SluiceStore.ReadForAppliesAsync"/>): the jobs that exist,
+/// with their heads, and which request ids were recorded already.
+/// </summary>
+public sealed record ApplyBatchSnapshot(IReadOnlyDictionary<(string Namespace, string Name), JobRecord> Jobs, IReadOnlySet<string> RecordedRequestIds);
+
+/// <summary>
+/// An apply's new revision for <see cref="SluiceStore.WriteAppliesAsync"/>, written only while its job is still as it was
+/// read: at <paramref name="FromRevision"/> in <paramref name="ReadState"/>, or still missing when <paramref name="JobId"/> is
+/// null. <see cref="Audit"/>'s job id is taken from the row written.
+/// </summary>
+public sealed record GuardedRevision(int Index, long? JobId, string Namespace, string Name, long FromRevision, DesiredState? ReadState,
+    long ToRevision, DesiredState NextState, NewRevision Content, AuditEntry Audit);
+
+/// <summary>An unchanged apply's audit row, written only while its job is live at <paramref name="Revision"/>.</summary>
+public sealed record GuardedAudit(int Index, long JobId, long Revision, AuditEntry Audit);
+
 /// <summary>The audit row a command writes in its own transaction.</summary>
 public sealed record AuditEntry(
     DateTimeOffset At,

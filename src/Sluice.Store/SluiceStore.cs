@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
+using Npgsql;
 using Sluice.Spec.V1;
 using Sluice.Store.Dialects;
 
@@ -79,6 +80,47 @@ public sealed class SluiceStore : IAsyncDisposable
             catch (Exception error) when (_dialect.IsUniqueViolation(error))
             {
                 await RollbackQuietlyAsync(transaction);
+                throw new DuplicateKeyException(error.Message, error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="ReadForAppliesAsync"/> and <see cref="WriteAppliesAsync"/> are available: a batch of applies in two
+    /// round trips without an explicit transaction. PostgreSQL only; elsewhere a batch runs in <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public bool WritesAppliesInOneStatement => Dialect == StoreDialectKind.Postgres;
+
+    /// <summary>The first round trip of a batch of applies: the jobs it names (with their heads) and the request ids recorded already.</summary>
+    public Task<ApplyBatchSnapshot> ReadForAppliesAsync(IReadOnlyCollection<(string Namespace, string Name)> keys, IReadOnlyCollection<string> requestIds,
+        CancellationToken ct = default) =>
+        InOneStatementAsync(connection => PostgresApplyBatch.ReadAsync(connection, keys, requestIds, ct), ct);
+
+    /// <summary>
+    /// The second round trip: every apply of the batch in one statement, committed on its own. Each apply is written
+    /// whole or, when its job moved since <see cref="ReadForAppliesAsync"/>, not at all; answers the job id of each one
+    /// written by index. A request id recorded meanwhile fails the statement with <see cref="DuplicateKeyException"/>.
+    /// </summary>
+    public Task<IReadOnlyDictionary<int, long>> WriteAppliesAsync(IReadOnlyList<GuardedRevision> revisions, IReadOnlyList<GuardedAudit> unchanged,
+        DateTimeOffset at, CancellationToken ct = default) =>
+        InOneStatementAsync(connection => PostgresApplyBatch.WriteAsync(connection, revisions, unchanged, Micros.From(at), ct), ct);
+
+    private async Task<T> InOneStatementAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        if (_dialect is not PostgresDialect postgres) throw new NotSupportedException($"{Dialect} writes applies in a transaction (WriteAsync)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await postgres.OpenForArrayStatementsAsync(ct);
+                return await work(connection);
+            }
+            catch (Exception error) when (_dialect.IsTransient(error) && attempt < MaxWriteAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+            }
+            catch (Exception error) when (_dialect.IsUniqueViolation(error))
+            {
                 throw new DuplicateKeyException(error.Message, error);
             }
         }

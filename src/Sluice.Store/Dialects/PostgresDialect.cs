@@ -7,8 +7,16 @@ namespace Sluice.Store.Dialects;
 
 internal sealed class PostgresDialect(string connectionString) : IStoreDialect
 {
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(Tuned(connectionString, customPlans: false));
-    private readonly NpgsqlDataSource _customPlans = NpgsqlDataSource.Create(Tuned(connectionString, customPlans: true));
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(Tuned(connectionString, PlanCacheMode.Auto));
+    private readonly NpgsqlDataSource _customPlans = NpgsqlDataSource.Create(Tuned(connectionString, PlanCacheMode.ForceCustom));
+    private readonly NpgsqlDataSource _genericPlans = NpgsqlDataSource.Create(Tuned(connectionString, PlanCacheMode.ForceGeneric));
+
+    private enum PlanCacheMode
+    {
+        Auto,
+        ForceCustom,
+        ForceGeneric,
+    }
 
     // The same few statements run all day: let Npgsql prepare them server-side (parsed once per connection) unless
     // the connection string says otherwise, and let the server reuse their plans (a get by name planned anew cost five
@@ -18,11 +26,15 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
     // The store keeps no session state on pooled connections (the migration lock is released in a finally), so a
     // borrowed connection skips the reset Npgsql otherwise sends first: six statements (DISCARD TEMP, RESET ALL,
     // UNLISTEN *, ...) that cost the server more than a get's own query.
-    private static string Tuned(string connectionString, bool customPlans)
+    // Statements fed whole batches as array parameters (see OpenForArrayStatementsAsync) are the opposite case: the
+    // server would plan them anew on every execution, since a plan made for the arrays' actual sizes always looks
+    // cheaper than the generic one, while the plan is the same whatever the values.
+    private static string Tuned(string connectionString, PlanCacheMode mode)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 128;
-        if (customPlans && string.IsNullOrEmpty(builder.Options)) builder.Options = "-c plan_cache_mode=force_custom_plan";
+        if (mode != PlanCacheMode.Auto && string.IsNullOrEmpty(builder.Options))
+            builder.Options = mode == PlanCacheMode.ForceCustom ? "-c plan_cache_mode=force_custom_plan" : "-c plan_cache_mode=force_generic_plan";
         return builder.ConnectionString;
     }
 
@@ -31,6 +43,9 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
     public async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
     public async Task<DbConnection> OpenForValueDependentQueryAsync(CancellationToken ct) => await _customPlans.OpenConnectionAsync(ct);
+
+    /// <summary>A connection whose prepared statements keep one plan: for statements over arrays of a batch's rows.</summary>
+    public Task<NpgsqlConnection> OpenForArrayStatementsAsync(CancellationToken ct) => _genericPlans.OpenConnectionAsync(ct).AsTask();
 
     public string ForUpdate => " FOR UPDATE";
 
@@ -68,5 +83,6 @@ internal sealed class PostgresDialect(string connectionString) : IStoreDialect
     {
         await _dataSource.DisposeAsync();
         await _customPlans.DisposeAsync();
+        await _genericPlans.DisposeAsync();
     }
 }

@@ -1,0 +1,168 @@
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Sluice.Spec.V1;
+
+namespace Sluice.Store;
+
+/// <summary>
+/// PostgreSQL: a batch of applies in two round trips and no explicit transaction. The first reads the jobs' heads and
+/// the request ids recorded; the caller decides each apply's fate from them; the second writes every apply in one
+/// statement (atomic on its own, so it commits in the same round trip). Each apply's writes are guarded by its job
+/// still being as it was read: one whose job moved in between is left out whole (no revision, no index rows, no
+/// dataset, no audit row) and reported as not written, while the others commit.
+/// </summary>
+internal static class PostgresApplyBatch
+{
+    private const string ReadSql =
+        "SELECT " + JobRow.Columns + JobRow.From + " WHERE (j.namespace, j.name) IN (SELECT * FROM unnest(@Namespaces, @Names));" +
+        " SELECT request_id FROM audit_log WHERE request_id = ANY(@RequestIds)";
+
+    private const string WriteSql =
+        "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence('job_revisions', 'id') AS name)," +
+        " w AS MATERIALIZED (" +
+        " SELECT w.*, nextval(sequence.name) AS revision_id FROM sequence, unnest(@Ords, @JobIds, @Namespaces, @Names," +
+        " @FromRevisions, @ReadStates, @ToRevisions, @NextStates, @SpecHashes, @Specs, @SourceKinds, @SourceTexts, @Runtimes, @Statefuls," +
+        " @Actors, @RequestIds, @Actions, @Targets, @BeforeRevisions, @BeforeHashes, @Clients)" +
+        " AS w(ord, job_id, namespace, name, from_revision, read_state, to_revision, next_state, spec_hash, spec, source_kind, source_text," +
+        " runtime, stateful, actor, request_id, action, target, before_revision, before_hash, client))," +
+        " namespaces AS (INSERT INTO namespaces (name, created_at, created_by)" +
+        " SELECT DISTINCT ON (namespace) namespace, @At, actor FROM w WHERE job_id IS NULL ORDER BY namespace ON CONFLICT (name) DO NOTHING)," +
+        // New jobs start at their first head directly: the revision's id is drawn above, and the foreign key is
+        // checked when the statement ends, after the revision below exists.
+        " created AS (INSERT INTO jobs (namespace, name, revision, current_revision_id, desired_state, created_at, created_by, updated_at, updated_by)" +
+        " SELECT namespace, name, to_revision, revision_id, next_state, @At, actor, @At, actor FROM w WHERE job_id IS NULL" +
+        " ORDER BY namespace, name ON CONFLICT (namespace, name) DO NOTHING RETURNING id, namespace, name)," +
+        // The guard: the head and the desired state the apply was decided on (a delete or suspend keeps the revision).
+        " moved AS (UPDATE jobs j SET revision = w.to_revision, current_revision_id = w.revision_id, desired_state = w.next_state," +
+        " updated_at = @At, updated_by = w.actor FROM w" +
+        " WHERE j.id = w.job_id AND j.revision = w.from_revision AND j.desired_state = w.read_state RETURNING j.id)," +
+        " written AS (SELECT w.*, c.id AS written_job_id FROM w JOIN created c ON c.namespace = w.namespace AND c.name = w.name" +
+        " WHERE w.job_id IS NULL UNION ALL SELECT w.*, m.id FROM w JOIN moved m ON m.id = w.job_id)," +
+        " revisions AS (INSERT INTO job_revisions (id, job_id, revision, spec_hash, canonical_spec, source_kind, source_text, runtime, stateful," +
+        " author, created_at, request_id) OVERRIDING SYSTEM VALUE SELECT revision_id, written_job_id, to_revision, spec_hash, spec, source_kind," +
+        " source_text, runtime, stateful, actor, @At, request_id FROM written)," +
+        " labels AS (INSERT INTO job_labels (revision_id, label_key, label_value)" +
+        " SELECT written.revision_id, l.k, l.v FROM unnest(@LabelOrds, @LabelKeys, @LabelValues) AS l(ord, k, v) JOIN written ON written.ord = l.ord)," +
+        " placements AS (INSERT INTO job_placements (revision_id, fabric)" +
+        " SELECT written.revision_id, f.fabric FROM unnest(@FabricOrds, @Fabrics) AS f(ord, fabric) JOIN written ON written.ord = f.ord)," +
+        // The datasets the written revisions link, added if new. Sorted so concurrent statements take the unique-index
+        // locks in one order and cannot deadlock on them.
+        " wanted AS (SELECT DISTINCT ON (d.uri) d.uri, d.system_name, d.cluster, d.name" +
+        " FROM unnest(@LinkOrds, @LinkUris, @LinkSystems, @LinkClusters, @LinkNames) AS d(ord, uri, system_name, cluster, name)" +
+        " JOIN written ON written.ord = d.ord ORDER BY d.uri)," +
+        " added AS (INSERT INTO datasets (uri, system_name, cluster, name, created_at) SELECT uri, system_name, cluster, name, @At FROM wanted" +
+        " ORDER BY uri ON CONFLICT (uri) DO NOTHING RETURNING id, uri)," +
+        // The table as of the statement's start: every dataset that existed then, and none of those just added.
+        " ids AS (SELECT id, uri FROM added UNION ALL SELECT d.id, d.uri FROM datasets d JOIN wanted ON wanted.uri = d.uri)," +
+        " links AS (INSERT INTO job_datasets (revision_id, dataset_id, direction) SELECT DISTINCT written.revision_id, ids.id, k.direction" +
+        " FROM unnest(@LinkOrds, @LinkUris, @LinkDirections) AS k(ord, uri, direction) JOIN written ON written.ord = k.ord JOIN ids ON ids.uri = k.uri)," +
+        // A dataset another transaction added after this statement's snapshot (and committed while we waited on its
+        // unique key) is neither added nor seen above: the statement fails whole, and its retry sees it. Materialized,
+        // so the check below runs on what this finds rather than being pushed down beneath it.
+        " unlinked AS MATERIALIZED (SELECT uri FROM wanted WHERE NOT EXISTS (SELECT 1 FROM ids WHERE ids.uri = wanted.uri))," +
+        // Unchanged applies record only their audit row, if the head they compared with is still the live head.
+        " kept AS (SELECT u.* FROM unnest(@KeptOrds, @KeptJobIds, @KeptRevisions, @KeptActors, @KeptTargets, @KeptRequestIds, @KeptHashes, @KeptClients)" +
+        " AS u(ord, job_id, revision, actor, target, request_id, hash, client)" +
+        " JOIN jobs j ON j.id = u.job_id AND j.revision = u.revision AND j.desired_state <> @Deleted)," +
+        " audits AS (INSERT INTO audit_log (at, actor, action, target, job_id, request_id, before_revision, after_revision, before_hash, after_hash, client)" +
+        " SELECT @At, actor, action, target, job_id, request_id, before_revision, after_revision, before_hash, after_hash, client FROM (" +
+        " SELECT ord, actor, action, target, written_job_id AS job_id, request_id, before_revision, to_revision AS after_revision, before_hash," +
+        " spec_hash AS after_hash, client FROM written" +
+        " UNION ALL SELECT ord, actor, @Unchanged, target, job_id, request_id, revision, revision, hash, hash, client FROM kept) a ORDER BY ord)" +
+        " SELECT ord, written_job_id FROM written UNION ALL SELECT ord, job_id FROM kept" +
+        " UNION ALL SELECT -1, -1 FROM unlinked WHERE sluice_retry_statement('dataset ' || uri || ' was added by a concurrent write')";
+
+    public static async Task<ApplyBatchSnapshot> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<(string Namespace, string Name)> keys,
+        IReadOnlyCollection<string> requestIds, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(ReadSql, connection);
+        var p = command.Parameters;
+        AddArray(p, "Namespaces", NpgsqlDbType.Text, keys, k => k.Namespace);
+        AddArray(p, "Names", NpgsqlDbType.Text, keys, k => k.Name);
+        AddArray(p, "RequestIds", NpgsqlDbType.Text, requestIds, id => id);
+
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var jobs = new Dictionary<(string, string), JobRecord>();
+        var parse = reader.GetRowParser<JobRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            var job = parse(reader).ToRecord();
+            jobs[(job.Namespace, job.Name)] = job;
+        }
+        await reader.NextResultAsync(ct);
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) recorded.Add(reader.GetString(0));
+        return new ApplyBatchSnapshot(jobs, recorded);
+    }
+
+    /// <summary>Answers the job id of every apply written, by <see cref="GuardedRevision.Index"/> / <see cref="GuardedAudit.Index"/>.</summary>
+    public static async Task<IReadOnlyDictionary<int, long>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<GuardedRevision> revisions,
+        IReadOnlyList<GuardedAudit> unchanged, long atMicros, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(WriteSql, connection);
+        var p = command.Parameters;
+        p.AddWithValue("At", atMicros);
+        p.AddWithValue("Deleted", (short)DesiredState.Deleted);
+        p.AddWithValue("Unchanged", (short)AuditAction.JobApplyUnchanged);
+        AddArray(p, "Ords", NpgsqlDbType.Integer, revisions, r => r.Index);
+        AddArray(p, "JobIds", NpgsqlDbType.Bigint, revisions, r => r.JobId);
+        AddArray(p, "Namespaces", NpgsqlDbType.Text, revisions, r => r.Namespace);
+        AddArray(p, "Names", NpgsqlDbType.Text, revisions, r => r.Name);
+        AddArray(p, "FromRevisions", NpgsqlDbType.Bigint, revisions, r => r.FromRevision);
+        AddArray(p, "ReadStates", NpgsqlDbType.Smallint, revisions, r => (short?)r.ReadState);
+        AddArray(p, "ToRevisions", NpgsqlDbType.Bigint, revisions, r => r.ToRevision);
+        AddArray(p, "NextStates", NpgsqlDbType.Smallint, revisions, r => (short)r.NextState);
+        AddArray(p, "SpecHashes", NpgsqlDbType.Text, revisions, r => r.Content.SpecHash);
+        AddArray(p, "Specs", NpgsqlDbType.Text, revisions, r => r.Content.CanonicalSpec);
+        AddArray(p, "SourceKinds", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.SourceKind);
+        AddArray(p, "SourceTexts", NpgsqlDbType.Text, revisions, r => r.Content.SourceText);
+        AddArray(p, "Runtimes", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.Runtime);
+        AddArray(p, "Statefuls", NpgsqlDbType.Boolean, revisions, r => r.Content.Stateful);
+        AddArray(p, "Actors", NpgsqlDbType.Text, revisions, r => r.Audit.Actor);
+        AddArray(p, "RequestIds", NpgsqlDbType.Text, revisions, r => r.Audit.RequestId);
+        AddArray(p, "Actions", NpgsqlDbType.Smallint, revisions, r => (short)r.Audit.Action);
+        AddArray(p, "Targets", NpgsqlDbType.Text, revisions, r => r.Audit.Target);
+        AddArray(p, "BeforeRevisions", NpgsqlDbType.Bigint, revisions, r => r.Audit.BeforeRevision);
+        AddArray(p, "BeforeHashes", NpgsqlDbType.Text, revisions, r => r.Audit.BeforeHash);
+        AddArray(p, "Clients", NpgsqlDbType.Text, revisions, r => r.Audit.Client);
+
+        var labels = revisions.SelectMany(r => r.Content.Labels.Select(l => (r.Index, l.Key, l.Value))).ToList();
+        AddArray(p, "LabelOrds", NpgsqlDbType.Integer, labels, l => l.Index);
+        AddArray(p, "LabelKeys", NpgsqlDbType.Text, labels, l => l.Key);
+        AddArray(p, "LabelValues", NpgsqlDbType.Text, labels, l => l.Value);
+        var fabrics = revisions.SelectMany(r => r.Content.Fabrics.Distinct().Select(f => (r.Index, Fabric: f))).ToList();
+        AddArray(p, "FabricOrds", NpgsqlDbType.Integer, fabrics, f => f.Index);
+        AddArray(p, "Fabrics", NpgsqlDbType.Text, fabrics, f => f.Fabric);
+        var links = revisions.SelectMany(r => r.Content.Datasets.Select(d => (r.Index, d.Dataset, Direction: (short)d.Direction))).ToList();
+        AddArray(p, "LinkOrds", NpgsqlDbType.Integer, links, l => l.Index);
+        AddArray(p, "LinkUris", NpgsqlDbType.Text, links, l => l.Dataset.Uri);
+        AddArray(p, "LinkSystems", NpgsqlDbType.Text, links, l => l.Dataset.System);
+        AddArray(p, "LinkClusters", NpgsqlDbType.Text, links, l => l.Dataset.Cluster);
+        AddArray(p, "LinkNames", NpgsqlDbType.Text, links, l => l.Dataset.Name);
+        AddArray(p, "LinkDirections", NpgsqlDbType.Smallint, links, l => l.Direction);
+
+        AddArray(p, "KeptOrds", NpgsqlDbType.Integer, unchanged, u => u.Index);
+        AddArray(p, "KeptJobIds", NpgsqlDbType.Bigint, unchanged, u => u.JobId);
+        AddArray(p, "KeptRevisions", NpgsqlDbType.Bigint, unchanged, u => u.Revision);
+        AddArray(p, "KeptActors", NpgsqlDbType.Text, unchanged, u => u.Audit.Actor);
+        AddArray(p, "KeptTargets", NpgsqlDbType.Text, unchanged, u => u.Audit.Target);
+        AddArray(p, "KeptRequestIds", NpgsqlDbType.Text, unchanged, u => u.Audit.RequestId);
+        AddArray(p, "KeptHashes", NpgsqlDbType.Text, unchanged, u => u.Audit.AfterHash);
+        AddArray(p, "KeptClients", NpgsqlDbType.Text, unchanged, u => u.Audit.Client);
+
+        var written = new Dictionary<int, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) written[reader.GetInt32(0)] = reader.GetInt64(1);
+        return written;
+    }
+
+    private static void AddArray<TItem, T>(NpgsqlParameterCollection parameters, string name, NpgsqlDbType type, IReadOnlyCollection<TItem> items,
+        Func<TItem, T> value)
+    {
+        var values = new T[items.Count];
+        var i = 0;
+        foreach (var item in items) values[i++] = value(item);
+        parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
+    }
+}
