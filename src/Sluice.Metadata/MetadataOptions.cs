@@ -14,8 +14,12 @@ public sealed class MetadataOptions
     /// <summary>Most applies that share one transaction (group commit); 1 writes every apply alone.</summary>
     public int ApplyBatchSize { get; init; } = 64;
 
-    /// <summary>Group-commit transactions in flight at once from one replica.</summary>
-    public int ApplyBatchConcurrency { get; init; } = 2;
+    /// <summary>
+    /// Group-commit batches in flight at once from one replica. One: while it is written the next calls gather into the
+    /// following batch, and a bigger batch costs less per apply. Measured on PostgreSQL (sluice-bench metadata, 16 and
+    /// 64 clients), two in flight wrote fewer applies per second than one, each batch smaller and dearer per apply.
+    /// </summary>
+    public int ApplyBatchConcurrency { get; init; } = 1;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
