@@ -78,9 +78,9 @@ internal static class PostgresApplyBatch
     {
         await using var command = new NpgsqlCommand(ReadSql, connection);
         var p = command.Parameters;
-        AddArray(p, "Namespaces", NpgsqlDbType.Text, keys, k => k.Namespace);
-        AddArray(p, "Names", NpgsqlDbType.Text, keys, k => k.Name);
-        AddArray(p, "RequestIds", NpgsqlDbType.Text, requestIds, id => id);
+        p.AddArray("Namespaces", NpgsqlDbType.Text, keys, k => k.Namespace);
+        p.AddArray("Names", NpgsqlDbType.Text, keys, k => k.Name);
+        p.AddArray("RequestIds", NpgsqlDbType.Text, requestIds, id => id);
 
         await using var reader = await command.ExecuteReaderAsync(ct);
         var jobs = new Dictionary<(string, string), JobRecord>();
@@ -105,64 +105,55 @@ internal static class PostgresApplyBatch
         p.AddWithValue("At", atMicros);
         p.AddWithValue("Deleted", (short)DesiredState.Deleted);
         p.AddWithValue("Unchanged", (short)AuditAction.JobApplyUnchanged);
-        AddArray(p, "Ords", NpgsqlDbType.Integer, revisions, r => r.Index);
-        AddArray(p, "JobIds", NpgsqlDbType.Bigint, revisions, r => r.JobId);
-        AddArray(p, "Namespaces", NpgsqlDbType.Text, revisions, r => r.Namespace);
-        AddArray(p, "Names", NpgsqlDbType.Text, revisions, r => r.Name);
-        AddArray(p, "FromRevisions", NpgsqlDbType.Bigint, revisions, r => r.FromRevision);
-        AddArray(p, "ReadStates", NpgsqlDbType.Smallint, revisions, r => (short?)r.ReadState);
-        AddArray(p, "ToRevisions", NpgsqlDbType.Bigint, revisions, r => r.ToRevision);
-        AddArray(p, "NextStates", NpgsqlDbType.Smallint, revisions, r => (short)r.NextState);
-        AddArray(p, "SpecHashes", NpgsqlDbType.Text, revisions, r => r.Content.SpecHash);
-        AddArray(p, "Specs", NpgsqlDbType.Text, revisions, r => r.Content.CanonicalSpec);
-        AddArray(p, "SourceKinds", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.SourceKind);
-        AddArray(p, "SourceTexts", NpgsqlDbType.Text, revisions, r => r.Content.SourceText);
-        AddArray(p, "Runtimes", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.Runtime);
-        AddArray(p, "Statefuls", NpgsqlDbType.Boolean, revisions, r => r.Content.Stateful);
-        AddArray(p, "Actors", NpgsqlDbType.Text, revisions, r => r.Audit.Actor);
-        AddArray(p, "RequestIds", NpgsqlDbType.Text, revisions, r => r.Audit.RequestId);
-        AddArray(p, "Actions", NpgsqlDbType.Smallint, revisions, r => (short)r.Audit.Action);
-        AddArray(p, "Targets", NpgsqlDbType.Text, revisions, r => r.Audit.Target);
-        AddArray(p, "BeforeRevisions", NpgsqlDbType.Bigint, revisions, r => r.Audit.BeforeRevision);
-        AddArray(p, "BeforeHashes", NpgsqlDbType.Text, revisions, r => r.Audit.BeforeHash);
-        AddArray(p, "Clients", NpgsqlDbType.Text, revisions, r => r.Audit.Client);
+        p.AddArray("Ords", NpgsqlDbType.Integer, revisions, r => r.Index);
+        p.AddArray("JobIds", NpgsqlDbType.Bigint, revisions, r => r.JobId);
+        p.AddArray("Namespaces", NpgsqlDbType.Text, revisions, r => r.Namespace);
+        p.AddArray("Names", NpgsqlDbType.Text, revisions, r => r.Name);
+        p.AddArray("FromRevisions", NpgsqlDbType.Bigint, revisions, r => r.FromRevision);
+        p.AddArray("ReadStates", NpgsqlDbType.Smallint, revisions, r => (short?)r.ReadState);
+        p.AddArray("ToRevisions", NpgsqlDbType.Bigint, revisions, r => r.ToRevision);
+        p.AddArray("NextStates", NpgsqlDbType.Smallint, revisions, r => (short)r.NextState);
+        p.AddArray("SpecHashes", NpgsqlDbType.Text, revisions, r => r.Content.SpecHash);
+        p.AddArray("Specs", NpgsqlDbType.Text, revisions, r => r.Content.CanonicalSpec);
+        p.AddArray("SourceKinds", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.SourceKind);
+        p.AddArray("SourceTexts", NpgsqlDbType.Text, revisions, r => r.Content.SourceText);
+        p.AddArray("Runtimes", NpgsqlDbType.Smallint, revisions, r => (short)r.Content.Runtime);
+        p.AddArray("Statefuls", NpgsqlDbType.Boolean, revisions, r => r.Content.Stateful);
+        p.AddArray("Actors", NpgsqlDbType.Text, revisions, r => r.Audit.Actor);
+        p.AddArray("RequestIds", NpgsqlDbType.Text, revisions, r => r.Audit.RequestId);
+        p.AddArray("Actions", NpgsqlDbType.Smallint, revisions, r => (short)r.Audit.Action);
+        p.AddArray("Targets", NpgsqlDbType.Text, revisions, r => r.Audit.Target);
+        p.AddArray("BeforeRevisions", NpgsqlDbType.Bigint, revisions, r => r.Audit.BeforeRevision);
+        p.AddArray("BeforeHashes", NpgsqlDbType.Text, revisions, r => r.Audit.BeforeHash);
+        p.AddArray("Clients", NpgsqlDbType.Text, revisions, r => r.Audit.Client);
 
         var labels = revisions.SelectMany(r => r.Content.Labels.Select(l => (r.Index, l.Key, l.Value))).ToList();
-        AddArray(p, "LabelOrds", NpgsqlDbType.Integer, labels, l => l.Index);
-        AddArray(p, "LabelKeys", NpgsqlDbType.Text, labels, l => l.Key);
-        AddArray(p, "LabelValues", NpgsqlDbType.Text, labels, l => l.Value);
+        p.AddArray("LabelOrds", NpgsqlDbType.Integer, labels, l => l.Index);
+        p.AddArray("LabelKeys", NpgsqlDbType.Text, labels, l => l.Key);
+        p.AddArray("LabelValues", NpgsqlDbType.Text, labels, l => l.Value);
         var fabrics = revisions.SelectMany(r => r.Content.Fabrics.Distinct().Select(f => (r.Index, Fabric: f))).ToList();
-        AddArray(p, "FabricOrds", NpgsqlDbType.Integer, fabrics, f => f.Index);
-        AddArray(p, "Fabrics", NpgsqlDbType.Text, fabrics, f => f.Fabric);
+        p.AddArray("FabricOrds", NpgsqlDbType.Integer, fabrics, f => f.Index);
+        p.AddArray("Fabrics", NpgsqlDbType.Text, fabrics, f => f.Fabric);
         var links = revisions.SelectMany(r => r.Content.Datasets.Select(d => (r.Index, d.Dataset, Direction: (short)d.Direction))).ToList();
-        AddArray(p, "LinkOrds", NpgsqlDbType.Integer, links, l => l.Index);
-        AddArray(p, "LinkUris", NpgsqlDbType.Text, links, l => l.Dataset.Uri);
-        AddArray(p, "LinkSystems", NpgsqlDbType.Text, links, l => l.Dataset.System);
-        AddArray(p, "LinkClusters", NpgsqlDbType.Text, links, l => l.Dataset.Cluster);
-        AddArray(p, "LinkNames", NpgsqlDbType.Text, links, l => l.Dataset.Name);
-        AddArray(p, "LinkDirections", NpgsqlDbType.Smallint, links, l => l.Direction);
+        p.AddArray("LinkOrds", NpgsqlDbType.Integer, links, l => l.Index);
+        p.AddArray("LinkUris", NpgsqlDbType.Text, links, l => l.Dataset.Uri);
+        p.AddArray("LinkSystems", NpgsqlDbType.Text, links, l => l.Dataset.System);
+        p.AddArray("LinkClusters", NpgsqlDbType.Text, links, l => l.Dataset.Cluster);
+        p.AddArray("LinkNames", NpgsqlDbType.Text, links, l => l.Dataset.Name);
+        p.AddArray("LinkDirections", NpgsqlDbType.Smallint, links, l => l.Direction);
 
-        AddArray(p, "KeptOrds", NpgsqlDbType.Integer, unchanged, u => u.Index);
-        AddArray(p, "KeptJobIds", NpgsqlDbType.Bigint, unchanged, u => u.JobId);
-        AddArray(p, "KeptRevisions", NpgsqlDbType.Bigint, unchanged, u => u.Revision);
-        AddArray(p, "KeptActors", NpgsqlDbType.Text, unchanged, u => u.Audit.Actor);
-        AddArray(p, "KeptTargets", NpgsqlDbType.Text, unchanged, u => u.Audit.Target);
-        AddArray(p, "KeptRequestIds", NpgsqlDbType.Text, unchanged, u => u.Audit.RequestId);
-        AddArray(p, "KeptHashes", NpgsqlDbType.Text, unchanged, u => u.Audit.AfterHash);
-        AddArray(p, "KeptClients", NpgsqlDbType.Text, unchanged, u => u.Audit.Client);
+        p.AddArray("KeptOrds", NpgsqlDbType.Integer, unchanged, u => u.Index);
+        p.AddArray("KeptJobIds", NpgsqlDbType.Bigint, unchanged, u => u.JobId);
+        p.AddArray("KeptRevisions", NpgsqlDbType.Bigint, unchanged, u => u.Revision);
+        p.AddArray("KeptActors", NpgsqlDbType.Text, unchanged, u => u.Audit.Actor);
+        p.AddArray("KeptTargets", NpgsqlDbType.Text, unchanged, u => u.Audit.Target);
+        p.AddArray("KeptRequestIds", NpgsqlDbType.Text, unchanged, u => u.Audit.RequestId);
+        p.AddArray("KeptHashes", NpgsqlDbType.Text, unchanged, u => u.Audit.AfterHash);
+        p.AddArray("KeptClients", NpgsqlDbType.Text, unchanged, u => u.Audit.Client);
 
         var written = new Dictionary<int, long>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) written[reader.GetInt32(0)] = reader.GetInt64(1);
         return written;
-    }
-
-    private static void AddArray<TItem, T>(NpgsqlParameterCollection parameters, string name, NpgsqlDbType type, IReadOnlyCollection<TItem> items,
-        Func<TItem, T> value)
-    {
-        var values = new T[items.Count];
-        var i = 0;
-        foreach (var item in items) values[i++] = value(item);
-        parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
     }
 }

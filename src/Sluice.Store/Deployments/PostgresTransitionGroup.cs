@@ -47,37 +47,37 @@ internal static class PostgresTransitionGroup
     {
         await using var command = new NpgsqlCommand(Sql, connection);
         var p = command.Parameters;
-        Add(p, "Ids", NpgsqlDbType.Bigint, group, w => w.Current.Id);
-        Add(p, "Versions", NpgsqlDbType.Integer, group, w => w.Current.Version);
-        Add(p, "Shards", NpgsqlDbType.Integer, group, w => w.Fence.Shard);
-        Add(p, "Owners", NpgsqlDbType.Text, group, w => w.Fence.Owner);
-        Add(p, "Epochs", NpgsqlDbType.Bigint, group, w => w.Fence.Epoch);
-        Add(p, "States", NpgsqlDbType.Smallint, group, w => (short)w.Next.State);
-        Add(p, "StepIndexes", NpgsqlDbType.Integer, group, w => w.Next.StepIndex);
-        Add(p, "Attempts", NpgsqlDbType.Integer, group, w => w.Next.Attempt);
-        Add(p, "NextAttempts", NpgsqlDbType.Bigint, group, w => Micros.From(w.Next.NextAttemptAt));
-        Add(p, "StepStarts", NpgsqlDbType.Bigint, group, w => Micros.From(w.Next.StepStartedAt));
-        Add(p, "Errors", NpgsqlDbType.Text, group, w => w.Next.Error);
-        Add(p, "ActiveKeys", NpgsqlDbType.Text, group, w => w.ActiveKey);
-        Add(p, "RestoreKinds", NpgsqlDbType.Smallint, group, w => (short?)w.Next.Restore);
-        Add(p, "RestorePaths", NpgsqlDbType.Text, group, w => w.Next.RestorePath);
-        Add(p, "RenderedFormats", NpgsqlDbType.Text, group, w => w.RenderingChanged ? w.Next.RenderedFormat : null);
-        Add(p, "Rendered", NpgsqlDbType.Text, group, w => w.RenderingChanged ? w.Next.Rendered : null);
-        Add(p, "RenderingChanged", NpgsqlDbType.Boolean, group, w => w.RenderingChanged);
-        Add(p, "Drivers", NpgsqlDbType.Text, group, w => w.Next.Driver);
-        Add(p, "RuntimeIds", NpgsqlDbType.Text, group, w => w.Next.RuntimeId);
-        Add(p, "SubmitAttempts", NpgsqlDbType.Integer, group, w => w.Next.SubmitAttempt);
-        Add(p, "PreviousIds", NpgsqlDbType.Bigint, group, w => w.Next.PreviousId);
-        Add(p, "Nows", NpgsqlDbType.Bigint, group, w => Micros.From(w.Now));
-        Add(p, "FinishedAts", NpgsqlDbType.Bigint, group, w => w.FinishedAtMicros);
-        Add(p, "FromStates", NpgsqlDbType.Smallint, group, w => (short)w.Current.State);
-        Add(p, "Details", NpgsqlDbType.Text, group, w => w.Detail);
-        Add(p, "Terminals", NpgsqlDbType.Boolean, group, w => w.Terminal);
-        Add(p, "ResourceKinds", NpgsqlDbType.Smallint, group, w => (short?)w.Resource?.Kind);
-        Add(p, "ResourceNames", NpgsqlDbType.Text, group, w => w.Resource?.Name);
-        Add(p, "ResourceExternalIds", NpgsqlDbType.Text, group, w => w.Resource?.ExternalId);
-        Add(p, "ResourceStatuses", NpgsqlDbType.Smallint, group, w => (short?)w.Resource?.Status);
-        Add(p, "ResourceRevisions", NpgsqlDbType.Bigint, group, w => w.Resource?.Revision);
+        p.AddArray("Ids", NpgsqlDbType.Bigint, group, w => w.Current.Id);
+        p.AddArray("Versions", NpgsqlDbType.Integer, group, w => w.Current.Version);
+        p.AddArray("Shards", NpgsqlDbType.Integer, group, w => w.Fence.Shard);
+        p.AddArray("Owners", NpgsqlDbType.Text, group, w => w.Fence.Owner);
+        p.AddArray("Epochs", NpgsqlDbType.Bigint, group, w => w.Fence.Epoch);
+        p.AddArray("States", NpgsqlDbType.Smallint, group, w => (short)w.Next.State);
+        p.AddArray("StepIndexes", NpgsqlDbType.Integer, group, w => w.Next.StepIndex);
+        p.AddArray("Attempts", NpgsqlDbType.Integer, group, w => w.Next.Attempt);
+        p.AddArray("NextAttempts", NpgsqlDbType.Bigint, group, w => Micros.From(w.Next.NextAttemptAt));
+        p.AddArray("StepStarts", NpgsqlDbType.Bigint, group, w => Micros.From(w.Next.StepStartedAt));
+        p.AddArray("Errors", NpgsqlDbType.Text, group, w => w.Next.Error);
+        p.AddArray("ActiveKeys", NpgsqlDbType.Text, group, w => w.ActiveKey);
+        p.AddArray("RestoreKinds", NpgsqlDbType.Smallint, group, w => (short?)w.Next.Restore);
+        p.AddArray("RestorePaths", NpgsqlDbType.Text, group, w => w.Next.RestorePath);
+        p.AddArray("RenderedFormats", NpgsqlDbType.Text, group, w => w.RenderingChanged ? w.Next.RenderedFormat : null);
+        p.AddArray("Rendered", NpgsqlDbType.Text, group, w => w.RenderingChanged ? w.Next.Rendered : null);
+        p.AddArray("RenderingChanged", NpgsqlDbType.Boolean, group, w => w.RenderingChanged);
+        p.AddArray("Drivers", NpgsqlDbType.Text, group, w => w.Next.Driver);
+        p.AddArray("RuntimeIds", NpgsqlDbType.Text, group, w => w.Next.RuntimeId);
+        p.AddArray("SubmitAttempts", NpgsqlDbType.Integer, group, w => w.Next.SubmitAttempt);
+        p.AddArray("PreviousIds", NpgsqlDbType.Bigint, group, w => w.Next.PreviousId);
+        p.AddArray("Nows", NpgsqlDbType.Bigint, group, w => Micros.From(w.Now));
+        p.AddArray("FinishedAts", NpgsqlDbType.Bigint, group, w => w.FinishedAtMicros);
+        p.AddArray("FromStates", NpgsqlDbType.Smallint, group, w => (short)w.Current.State);
+        p.AddArray("Details", NpgsqlDbType.Text, group, w => w.Detail);
+        p.AddArray("Terminals", NpgsqlDbType.Boolean, group, w => w.Terminal);
+        p.AddArray("ResourceKinds", NpgsqlDbType.Smallint, group, w => (short?)w.Resource?.Kind);
+        p.AddArray("ResourceNames", NpgsqlDbType.Text, group, w => w.Resource?.Name);
+        p.AddArray("ResourceExternalIds", NpgsqlDbType.Text, group, w => w.Resource?.ExternalId);
+        p.AddArray("ResourceStatuses", NpgsqlDbType.Smallint, group, w => (short?)w.Resource?.Status);
+        p.AddArray("ResourceRevisions", NpgsqlDbType.Bigint, group, w => w.Resource?.Revision);
         p.AddWithValue("Released", NpgsqlDbType.Smallint, (short)ResourceStatus.Released);
         p.AddWithValue("Queued", NpgsqlDbType.Smallint, (short)DeploymentState.Queued);
         var applied = new HashSet<long>();
@@ -87,13 +87,5 @@ internal static class PostgresTransitionGroup
             applied.Add(reader.GetInt64(0));
         }
         return applied;
-    }
-
-    private static void Add<T>(NpgsqlParameterCollection parameters, string name, NpgsqlDbType type, IReadOnlyList<TransitionWrite> group,
-        Func<TransitionWrite, T> value)
-    {
-        var values = new T[group.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = value(group[i]);
-        parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = values });
     }
 }
