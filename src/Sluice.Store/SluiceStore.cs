@@ -13,7 +13,6 @@ namespace Sluice.Store;
 /// </summary>
 public sealed class SluiceStore : IAsyncDisposable
 {
-    private const int MaxWriteAttempts = 8;
     private readonly IStoreDialect _dialect;
 
     internal SluiceStore(StoreUrl url)
@@ -72,7 +71,7 @@ public sealed class SluiceStore : IAsyncDisposable
                 await transaction.CommitAsync(ct);
                 return result;
             }
-            catch (Exception error) when (_dialect.IsTransient(error) && attempt < MaxWriteAttempts)
+            catch (Exception error) when (_dialect.IsTransient(error) && attempt < TransientRetry.MaxAttempts)
             {
                 await RollbackQuietlyAsync(transaction);
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
@@ -108,21 +107,17 @@ public sealed class SluiceStore : IAsyncDisposable
     private async Task<T> InOneStatementAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {
         if (_dialect is not PostgresDialect postgres) throw new NotSupportedException($"{Dialect} writes applies in a transaction (WriteAsync)");
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            return await TransientRetry.RunAsync(_dialect.IsTransient, async () =>
             {
                 await using var connection = await postgres.OpenForArrayStatementsAsync(ct);
                 return await work(connection);
-            }
-            catch (Exception error) when (_dialect.IsTransient(error) && attempt < MaxWriteAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
-            }
-            catch (Exception error) when (_dialect.IsUniqueViolation(error))
-            {
-                throw new DuplicateKeyException(error.Message, error);
-            }
+            }, ct);
+        }
+        catch (Exception error) when (_dialect.IsUniqueViolation(error))
+        {
+            throw new DuplicateKeyException(error.Message, error);
         }
     }
 

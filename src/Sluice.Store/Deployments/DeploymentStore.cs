@@ -13,7 +13,6 @@ namespace Sluice.Store.Deployments;
 public sealed partial class DeploymentStore : IAsyncDisposable
 {
     public const string NotifyChannel = "sluice_deployments";
-    private const int MaxWriteAttempts = 8;
     private readonly DeploymentSql _sql;
 
     private readonly TransitionCommitter _commits;
@@ -718,21 +717,7 @@ public sealed partial class DeploymentStore : IAsyncDisposable
             return result;
         }, ct);
 
-    /// <summary>Runs <paramref name="attempt"/> again after a deadlock, serialization failure or busy database, with a short random pause.</summary>
-    private async Task<T> RetryTransientAsync<T>(Func<Task<T>> attempt, CancellationToken ct)
-    {
-        for (var tries = 1; ; tries++)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (Exception error) when (_sql.IsTransient(error) && tries < MaxWriteAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 10 * tries), ct);
-            }
-        }
-    }
+    private Task<T> RetryTransientAsync<T>(Func<Task<T>> attempt, CancellationToken ct) => TransientRetry.RunAsync(_sql.IsTransient, attempt, ct);
 
     public async ValueTask DisposeAsync()
     {
