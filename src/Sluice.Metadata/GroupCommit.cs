@@ -6,11 +6,18 @@ namespace Sluice.Metadata;
 /// run, it starts one, which takes up to <c>maxBatch</c> waiting calls at a time until the queue is empty. Nothing
 /// waits for a timer: under light load every batch holds one call. Holds no state another replica needs.
 /// </summary>
-internal sealed class GroupCommit<TCall, TResult>(Func<IReadOnlyList<GroupCommit<TCall, TResult>.Waiting>, Task> runBatch, int maxBatch, int maxConcurrentBatches)
+/// <remarks>
+/// A runner may also take, while it writes one batch, the calls queued since (<see cref="BatchRunner"/>'s second
+/// argument), to prepare them in the same round trip; it answers every call it takes.
+/// </remarks>
+internal sealed class GroupCommit<TCall, TResult>(GroupCommit<TCall, TResult>.BatchRunner runBatch, int maxBatch, int maxConcurrentBatches)
 {
     private readonly Queue<Waiting> _queue = new();
     private readonly Lock _gate = new();
     private int _draining;
+
+    /// <summary>Writes <paramref name="batch"/>; <paramref name="takeQueued"/> takes the next batch from the queue (possibly empty).</summary>
+    public delegate Task BatchRunner(IReadOnlyList<Waiting> batch, Func<IReadOnlyList<Waiting>> takeQueued);
 
     /// <summary>A call waiting for its batch; the batch runner completes <see cref="Result"/>.</summary>
     public sealed class Waiting(TCall call)
@@ -55,17 +62,31 @@ internal sealed class GroupCommit<TCall, TResult>(Func<IReadOnlyList<GroupCommit
                     _draining--;
                     return;
                 }
-                batch = new List<Waiting>(Math.Min(_queue.Count, maxBatch));
-                while (batch.Count < maxBatch && _queue.TryDequeue(out var next)) batch.Add(next);
+                batch = TakeLocked();
             }
+            // Everything this drain took, so that a runner's failure answers the calls it took ahead too.
+            var taken = new List<Waiting>(batch);
             try
             {
-                await runBatch(batch);
+                await runBatch(batch, () =>
+                {
+                    List<Waiting> next;
+                    lock (_gate) next = TakeLocked();
+                    taken.AddRange(next);
+                    return next;
+                });
             }
             catch (Exception error)
             {
-                foreach (var waiting in batch) waiting.Result.TrySetException(error);
+                foreach (var waiting in taken) waiting.Result.TrySetException(error);
             }
         }
+    }
+
+    private List<Waiting> TakeLocked()
+    {
+        var batch = new List<Waiting>(Math.Min(_queue.Count, maxBatch));
+        while (batch.Count < maxBatch && _queue.TryDequeue(out var next)) batch.Add(next);
+        return batch;
     }
 }

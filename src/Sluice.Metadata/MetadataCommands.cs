@@ -38,7 +38,9 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
 
     // Built on first use: a field initializer cannot name an instance method.
     private GroupCommit<ApplyCall, ApplyJobResponse> Applies =>
-        _applies ??= new GroupCommit<ApplyCall, ApplyJobResponse>(RunApplyBatchAsync, _options.ApplyBatchSize, _options.ApplyBatchConcurrency);
+        _applies ??= new GroupCommit<ApplyCall, ApplyJobResponse>(
+            store.WritesAppliesInOneStatement ? RunApplyBatchesInOneStatementAsync : RunApplyBatchInTransactionAsync,
+            _options.ApplyBatchSize, _options.ApplyBatchConcurrency);
 
     // ---- apply ----------------------------------------------------------------------------------------------
 
@@ -74,54 +76,120 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     }
 
     /// <summary>
-    /// Writes a batch of applies together: on PostgreSQL in two round trips without an explicit transaction (see
-    /// <see cref="SluiceStore.WriteAppliesAsync"/>), elsewhere in one transaction. A job named twice in the batch, an
-    /// apply whose stale revision may be its own earlier success, one whose job moved before the write, and every apply
-    /// of a batch the database refused as a whole (a request id used before, a job created concurrently by another
-    /// replica) are written alone afterwards, with their full semantics.
+    /// A batch of applies split in two: those written together, and those written alone afterwards with their full
+    /// semantics (a job named twice in the batch, a request id repeated in it, and later every apply whose fate the
+    /// shared write could not settle).
     /// </summary>
-    private async Task RunApplyBatchAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> batch)
+    private sealed class ApplyBatch
     {
-        if (BeforeApplyBatch is { } before) await before(batch.Count);
-        var alone = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
-        var together = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
-        var keys = new HashSet<(string, string)>();
-        var requestIds = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var waiting in batch)
+        public List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> Together { get; } = [];
+
+        public List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> Alone { get; } = [];
+
+        public int Count => Together.Count + Alone.Count;
+
+        public List<ApplyCall> Calls => Together.Select(w => w.Call).ToList();
+
+        public ApplyBatchKeys Keys => new(Together.Select(w => w.Call.Key).ToList(), Together.Select(w => w.Call.RequestId).OfType<string>().ToList());
+
+        public static ApplyBatch Of(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> waiting)
         {
-            var first = keys.Add(waiting.Call.Key) && (waiting.Call.RequestId is not { } id || requestIds.Add(id));
-            (first ? together : alone).Add(waiting);
+            var batch = new ApplyBatch();
+            var keys = new HashSet<(string, string)>();
+            var requestIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var call in waiting)
+            {
+                var first = keys.Add(call.Call.Key) && (call.Call.RequestId is not { } id || requestIds.Add(id));
+                (first ? batch.Together : batch.Alone).Add(call);
+            }
+            return batch;
         }
-        // A transaction for one apply costs what ApplyAloneAsync's does; the two-round-trip write is cheaper at any size.
-        if (together.Count == 1 && !store.WritesAppliesInOneStatement)
+    }
+
+    /// <summary>
+    /// PostgreSQL: each batch of applies in two round trips without an explicit transaction (see
+    /// <see cref="SluiceStore.WriteAppliesAsync"/>), and while calls keep coming, in one: the calls queued meanwhile
+    /// become the next batch, read in the round trip that writes this one. Applies whose job moved before the write,
+    /// and every apply of a batch the database refused as a whole (a request id used before), are written alone.
+    /// </summary>
+    private async Task RunApplyBatchesInOneStatementAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> waiting,
+        Func<IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>> takeQueued)
+    {
+        ApplyBatchSnapshot? snapshot = null;
+        for (var batch = ApplyBatch.Of(waiting); batch.Count > 0;)
         {
-            alone.Insert(0, together[0]);
-            together.Clear();
-        }
-        if (together.Count > 0)
-        {
+            if (BeforeApplyBatch is { } before) await before(batch.Count);
+            var next = ApplyBatch.Of(takeQueued());
             try
             {
-                var calls = together.Select(w => w.Call).ToList();
-                var outcomes = store.WritesAppliesInOneStatement
-                    ? await ApplyBatchInOneStatementAsync(calls)
-                    : await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, calls));
-                if (together.Count > 1) Interlocked.Add(ref _appliesWrittenTogether, outcomes.Count(o => o is not null));
-                for (var i = 0; i < together.Count; i++)
-                {
-                    switch (outcomes[i])
-                    {
-                        case ApplyJobResponse response: together[i].Result.SetResult(response); break;
-                        case Exception refusal: together[i].Result.SetException(refusal); break;
-                        default: alone.Add(together[i]); break;
-                    }
-                }
+                snapshot ??= await store.ReadForAppliesAsync(batch.Keys);
+                (var outcomes, snapshot) = await ApplyBatchInOneStatementAsync(batch.Calls, snapshot, next.Count > 0 ? next.Keys : null);
+                Answer(batch, outcomes);
             }
             catch (Exception error) when (error is DuplicateKeyException or StoreConcurrencyException)
             {
-                alone.AddRange(together);
+                batch.Alone.AddRange(batch.Together);
+                snapshot = null;
+            }
+            catch (Exception error)
+            {
+                // This batch fails as a whole; the next one is still written.
+                foreach (var call in batch.Together.Concat(batch.Alone)) call.Result.TrySetException(error);
+                (batch, snapshot) = (next, null);
+                continue;
+            }
+            await WriteAloneAsync(batch.Alone);
+            batch = next;
+        }
+    }
+
+    /// <summary>
+    /// MySQL and SQLite: a batch of applies in one transaction. A job named twice in the batch, an apply whose stale
+    /// revision may be its own earlier success, and every apply of a batch the database refused as a whole (a request
+    /// id used before, a job created concurrently by another replica) are written alone afterwards.
+    /// </summary>
+    private async Task RunApplyBatchInTransactionAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> waiting,
+        Func<IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>> _)
+    {
+        if (BeforeApplyBatch is { } before) await before(waiting.Count);
+        var batch = ApplyBatch.Of(waiting);
+        // A transaction for one apply costs what ApplyAloneAsync's does.
+        if (batch.Together.Count == 1)
+        {
+            batch.Alone.Insert(0, batch.Together[0]);
+        }
+        else
+        {
+            try
+            {
+                var calls = batch.Calls;
+                Answer(batch, await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, calls)));
+            }
+            catch (Exception error) when (error is DuplicateKeyException or StoreConcurrencyException)
+            {
+                batch.Alone.AddRange(batch.Together);
             }
         }
+        await WriteAloneAsync(batch.Alone);
+    }
+
+    /// <summary>Answers the applies written together from their outcomes; one without an outcome joins those written alone.</summary>
+    private void Answer(ApplyBatch batch, IReadOnlyList<object?> outcomes)
+    {
+        if (batch.Together.Count > 1) Interlocked.Add(ref _appliesWrittenTogether, outcomes.Count(o => o is not null));
+        for (var i = 0; i < batch.Together.Count; i++)
+        {
+            switch (outcomes[i])
+            {
+                case ApplyJobResponse response: batch.Together[i].Result.SetResult(response); break;
+                case Exception refusal: batch.Together[i].Result.SetException(refusal); break;
+                default: batch.Alone.Add(batch.Together[i]); break;
+            }
+        }
+    }
+
+    private async Task WriteAloneAsync(IEnumerable<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> alone)
+    {
         foreach (var waiting in alone)
         {
             try
@@ -151,11 +219,14 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         _ => null,
     };
 
-    /// <summary>Per call: the response, the refusal (an exception), or null when it must be written alone.</summary>
-    private async Task<IReadOnlyList<object?>> ApplyBatchInOneStatementAsync(IReadOnlyList<ApplyCall> calls)
+    /// <summary>
+    /// Per call: the response, the refusal (an exception), or null when it must be written alone; and the next batch's
+    /// snapshot when <paramref name="next"/> is given and it could be read.
+    /// </summary>
+    private async Task<(IReadOnlyList<object?> Outcomes, ApplyBatchSnapshot? Next)> ApplyBatchInOneStatementAsync(IReadOnlyList<ApplyCall> calls,
+        ApplyBatchSnapshot snapshot, ApplyBatchKeys? next)
     {
         var now = _options.Clock.GetUtcNow();
-        var snapshot = await store.ReadForAppliesAsync(calls.Select(c => c.Key).ToList(), calls.Select(c => c.RequestId).OfType<string>().ToList());
         var plans = Plans(calls, snapshot.Jobs, snapshot.RecordedRequestIds);
         var outcomes = new object?[calls.Count];
         var revisions = new List<GuardedRevision>();
@@ -170,12 +241,12 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
                 revisions.Add(new GuardedRevision(i, plan.Job?.Id, call.Spec.Namespace, call.Spec.Name, plan.From, plan.Job?.DesiredState, plan.To,
                     plan.NextState, call.Content, NewHeadAudit(call, plan, plan.Job?.Id, now)));
         }
-        var written = await store.WriteAppliesAsync(revisions, unchanged, now);
+        var written = await store.WriteAppliesAsync(revisions, unchanged, now, next);
         foreach (var revision in revisions)
-            outcomes[revision.Index] = written.TryGetValue(revision.Index, out var jobId) ? NewHeadResponse(calls[revision.Index], plans[revision.Index], jobId, now) : null;
-        foreach (var audit in unchanged.Where(u => !written.ContainsKey(u.Index)))
+            outcomes[revision.Index] = written.JobIds.TryGetValue(revision.Index, out var jobId) ? NewHeadResponse(calls[revision.Index], plans[revision.Index], jobId, now) : null;
+        foreach (var audit in unchanged.Where(u => !written.JobIds.ContainsKey(u.Index)))
             outcomes[audit.Index] = null;
-        return outcomes;
+        return (outcomes, written.Next);
     }
 
     /// <summary>Per call: the response, the refusal (an exception), or null when it must be written alone.</summary>

@@ -11,12 +11,15 @@ namespace Sluice.Store;
 /// statement (atomic on its own, so it commits in the same round trip). Each apply's writes are guarded by its job
 /// still being as it was read: one whose job moved in between is left out whole (no revision, no index rows, no
 /// dataset, no audit row) and reported as not written, while the others commit.
+/// Under load the first round trip rides along with the previous batch's second: the write commits, then the next
+/// batch is read in the same round trip, so a batch costs one round trip.
 /// </summary>
 internal static class PostgresApplyBatch
 {
-    private const string ReadSql =
-        "SELECT " + JobRow.Columns + JobRow.From + " WHERE (j.namespace, j.name) IN (SELECT * FROM unnest(@Namespaces, @Names));" +
-        " SELECT request_id FROM audit_log WHERE request_id = ANY(@RequestIds)";
+    private const string ReadJobsSql =
+        "SELECT " + JobRow.Columns + JobRow.From + " WHERE (j.namespace, j.name) IN (SELECT * FROM unnest(@Namespaces, @Names))";
+
+    private const string ReadRequestIdsSql = "SELECT request_id FROM audit_log WHERE request_id = ANY(@RequestIds)";
 
     private const string WriteSql =
         "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence('job_revisions', 'id') AS name)," +
@@ -73,16 +76,59 @@ internal static class PostgresApplyBatch
         " SELECT ord, written_job_id FROM written UNION ALL SELECT ord, job_id FROM kept" +
         " UNION ALL SELECT -1, -1 FROM unlinked WHERE sluice_retry_statement('dataset ' || uri || ' was added by a concurrent write')";
 
-    public static async Task<ApplyBatchSnapshot> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<(string Namespace, string Name)> keys,
-        IReadOnlyCollection<string> requestIds, CancellationToken ct)
+    public static async Task<ApplyBatchSnapshot> ReadAsync(NpgsqlConnection connection, ApplyBatchKeys keys, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(ReadSql, connection);
-        var p = command.Parameters;
-        p.AddArray("Namespaces", NpgsqlDbType.Text, keys, k => k.Namespace);
-        p.AddArray("Names", NpgsqlDbType.Text, keys, k => k.Name);
-        p.AddArray("RequestIds", NpgsqlDbType.Text, requestIds, id => id);
+        await using var batch = new NpgsqlBatch(connection);
+        AddReads(batch, keys);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return await ReadSnapshotAsync(reader, ct);
+    }
 
-        await using var reader = await command.ExecuteReaderAsync(ct);
+    /// <summary>
+    /// Answers the job id of every apply written, by <see cref="GuardedRevision.Index"/> / <see cref="GuardedAudit.Index"/>,
+    /// and, when <paramref name="next"/> is given, the snapshot of the next batch read after this one committed.
+    /// </summary>
+    public static async Task<AppliesWritten> WriteAsync(NpgsqlConnection connection, IReadOnlyList<GuardedRevision> revisions,
+        IReadOnlyList<GuardedAudit> unchanged, long atMicros, ApplyBatchKeys? next, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var write = WriteCommand(revisions, unchanged, atMicros);
+        batch.BatchCommands.Add(write);
+        var reads = next is null ? [] : AddReads(batch, next);
+        // A Sync after the write: it commits before the reads run, so they see it, and their failure cannot undo it.
+        write.AppendErrorBarrier = reads.Count > 0;
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var written = new Dictionary<int, long>();
+        while (await reader.ReadAsync(ct)) written[reader.GetInt32(0)] = reader.GetInt64(1);
+        if (reads.Count == 0) return new AppliesWritten(written, null);
+        try
+        {
+            await reader.NextResultAsync(ct);
+            return new AppliesWritten(written, await ReadSnapshotAsync(reader, ct));
+        }
+        catch (PostgresException error) when (error.BatchCommand is { } failed && reads.Contains(failed))
+        {
+            // The write is committed; the caller reads the next batch again on its own.
+            return new AppliesWritten(written, null);
+        }
+    }
+
+    private static List<NpgsqlBatchCommand> AddReads(NpgsqlBatch batch, ApplyBatchKeys keys)
+    {
+        var jobs = new NpgsqlBatchCommand(ReadJobsSql);
+        jobs.Parameters.AddArray("Namespaces", NpgsqlDbType.Text, keys.Jobs, k => k.Namespace);
+        jobs.Parameters.AddArray("Names", NpgsqlDbType.Text, keys.Jobs, k => k.Name);
+        var requestIds = new NpgsqlBatchCommand(ReadRequestIdsSql);
+        requestIds.Parameters.AddArray("RequestIds", NpgsqlDbType.Text, keys.RequestIds, id => id);
+        batch.BatchCommands.Add(jobs);
+        batch.BatchCommands.Add(requestIds);
+        return [jobs, requestIds];
+    }
+
+    /// <summary>Reads the results of <see cref="AddReads"/>, the reader positioned on the first of them.</summary>
+    private static async Task<ApplyBatchSnapshot> ReadSnapshotAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
         var jobs = new Dictionary<(string, string), JobRecord>();
         var parse = reader.GetRowParser<JobRow>();
         while (await reader.ReadAsync(ct))
@@ -96,11 +142,9 @@ internal static class PostgresApplyBatch
         return new ApplyBatchSnapshot(jobs, recorded);
     }
 
-    /// <summary>Answers the job id of every apply written, by <see cref="GuardedRevision.Index"/> / <see cref="GuardedAudit.Index"/>.</summary>
-    public static async Task<IReadOnlyDictionary<int, long>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<GuardedRevision> revisions,
-        IReadOnlyList<GuardedAudit> unchanged, long atMicros, CancellationToken ct)
+    private static NpgsqlBatchCommand WriteCommand(IReadOnlyList<GuardedRevision> revisions, IReadOnlyList<GuardedAudit> unchanged, long atMicros)
     {
-        await using var command = new NpgsqlCommand(WriteSql, connection);
+        var command = new NpgsqlBatchCommand(WriteSql);
         var p = command.Parameters;
         p.AddWithValue("At", atMicros);
         p.AddWithValue("Deleted", (short)DesiredState.Deleted);
@@ -151,9 +195,6 @@ internal static class PostgresApplyBatch
         p.AddArray("KeptHashes", NpgsqlDbType.Text, unchanged, u => u.Audit.AfterHash);
         p.AddArray("KeptClients", NpgsqlDbType.Text, unchanged, u => u.Audit.Client);
 
-        var written = new Dictionary<int, long>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) written[reader.GetInt32(0)] = reader.GetInt64(1);
-        return written;
+        return command;
     }
 }

@@ -61,6 +61,15 @@ public sealed record HeadMove(long JobId, long FromRevision, long ToRevision, lo
 /// </summary>
 public sealed record ApplyBatchSnapshot(IReadOnlyDictionary<(string Namespace, string Name), JobRecord> Jobs, IReadOnlySet<string> RecordedRequestIds);
 
+/// <summary>What a batch of applies names: the jobs it writes and the request ids it carries.</summary>
+public sealed record ApplyBatchKeys(IReadOnlyCollection<(string Namespace, string Name)> Jobs, IReadOnlyCollection<string> RequestIds);
+
+/// <summary>
+/// What <see cref="SluiceStore.WriteAppliesAsync"/> answers: the job id of every apply written, by index, and the next
+/// batch's snapshot when it was asked for and could be read (null otherwise: read it with <see cref="SluiceStore.ReadForAppliesAsync"/>).
+/// </summary>
+public sealed record AppliesWritten(IReadOnlyDictionary<int, long> JobIds, ApplyBatchSnapshot? Next);
+
 /// <summary>
 /// An apply's new revision for <see cref="SluiceStore.WriteAppliesAsync"/>, written only while its job is still as it was
 /// read: at <paramref name="FromRevision"/> in <paramref name="ReadState"/>, or still missing when <paramref name="JobId"/> is

@@ -91,18 +91,19 @@ public sealed class SluiceStore : IAsyncDisposable
     public bool WritesAppliesInOneStatement => Dialect == StoreDialectKind.Postgres;
 
     /// <summary>The first round trip of a batch of applies: the jobs it names (with their heads) and the request ids recorded already.</summary>
-    public Task<ApplyBatchSnapshot> ReadForAppliesAsync(IReadOnlyCollection<(string Namespace, string Name)> keys, IReadOnlyCollection<string> requestIds,
-        CancellationToken ct = default) =>
-        InOneStatementAsync(connection => PostgresApplyBatch.ReadAsync(connection, keys, requestIds, ct), ct);
+    public Task<ApplyBatchSnapshot> ReadForAppliesAsync(ApplyBatchKeys keys, CancellationToken ct = default) =>
+        InOneStatementAsync(connection => PostgresApplyBatch.ReadAsync(connection, keys, ct), ct);
 
     /// <summary>
     /// The second round trip: every apply of the batch in one statement, committed on its own. Each apply is written
     /// whole or, when its job moved since <see cref="ReadForAppliesAsync"/>, not at all; answers the job id of each one
     /// written by index. A request id recorded meanwhile fails the statement with <see cref="DuplicateKeyException"/>.
+    /// Given the <paramref name="next"/> batch's keys, also reads that batch's snapshot once this one is committed, in
+    /// the same round trip.
     /// </summary>
-    public Task<IReadOnlyDictionary<int, long>> WriteAppliesAsync(IReadOnlyList<GuardedRevision> revisions, IReadOnlyList<GuardedAudit> unchanged,
-        DateTimeOffset at, CancellationToken ct = default) =>
-        InOneStatementAsync(connection => PostgresApplyBatch.WriteAsync(connection, revisions, unchanged, Micros.From(at), ct), ct);
+    public Task<AppliesWritten> WriteAppliesAsync(IReadOnlyList<GuardedRevision> revisions, IReadOnlyList<GuardedAudit> unchanged,
+        DateTimeOffset at, ApplyBatchKeys? next = null, CancellationToken ct = default) =>
+        InOneStatementAsync(connection => PostgresApplyBatch.WriteAsync(connection, revisions, unchanged, Micros.From(at), next, ct), ct);
 
     private async Task<T> InOneStatementAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {

@@ -5,8 +5,8 @@ namespace Sluice.Store.Tests;
 
 /// <summary>
 /// PostgreSQL's batch of applies in two round trips (<see cref="SluiceStore.ReadForAppliesAsync"/>, then one autocommitted
-/// <see cref="SluiceStore.WriteAppliesAsync"/>): each apply is written whole while its job is still as it was read, and
-/// not at all otherwise, whatever happened to the others of its batch.
+/// <see cref="SluiceStore.WriteAppliesAsync"/>, which may read the next batch too): each apply is written whole while its
+/// job is still as it was read, and not at all otherwise, whatever happened to the others of its batch.
 /// </summary>
 public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : IClassFixture<PostgresTestDatabase>
 {
@@ -19,7 +19,7 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
     {
         var ns = NewNamespace();
         var existing = await Store.CreateJobAsync(ns, "existing", Revision("sha256:1"));
-        var snapshot = await Store.ReadForAppliesAsync([(ns, "existing"), (ns, "fresh")], []);
+        var snapshot = await Store.ReadForAppliesAsync(Keys((ns, "existing"), (ns, "fresh")));
         var head = snapshot.Jobs[(ns, "existing")];
         var topic = $"kafka://c/{ns}-out";
 
@@ -29,10 +29,10 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
             Create(1, ns, "fresh", Revision("sha256:3", reads: [topic], fabrics: ["us-east-1a"])),
         ], [], T0);
 
-        Assert.Equal(existing, written[0]);
+        Assert.Equal(existing, written.JobIds[0]);
         var fresh = await Store.FindJobAsync(ns, "fresh", includeSpec: false);
         var updated = await Store.FindJobAsync(ns, "existing", includeSpec: false);
-        Assert.Equal((fresh!.Id, 1L, "sha256:3"), (written[1], fresh.Revision, fresh.SpecHash));
+        Assert.Equal((fresh!.Id, 1L, "sha256:3"), (written.JobIds[1], fresh.Revision, fresh.SpecHash));
         Assert.Equal((2L, "sha256:2"), (updated!.Revision, updated.SpecHash));
         Assert.Equal(["existing"], (await Store.ListJobsAsync(new JobQuery { Namespace = ns, Labels = [new LabelRequirement("tier", LabelOperator.Equals, "gold")] })).Select(j => j.Name));
         Assert.Equal(["fresh"], (await Store.ListJobsAsync(new JobQuery { Namespace = ns, Fabric = "us-east-1a" })).Select(j => j.Name));
@@ -48,7 +48,7 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
     {
         var ns = NewNamespace();
         var moved = await Store.CreateJobAsync(ns, "moved", Revision("sha256:1"));
-        var snapshot = await Store.ReadForAppliesAsync([(ns, "moved"), (ns, "raced"), (ns, "fresh")], []);
+        var snapshot = await Store.ReadForAppliesAsync(Keys((ns, "moved"), (ns, "raced"), (ns, "fresh")));
         // Between the read and the write: another writer moves one job's head and creates another job.
         await Store.UpdateJobAsync(moved, 1, Revision("sha256:other"));
         await Store.CreateJobAsync(ns, "raced", Revision("sha256:other"));
@@ -61,7 +61,7 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
             Create(2, ns, "fresh", Revision("sha256:4")),
         ], [], T0);
 
-        Assert.Equal([2], written.Keys);
+        Assert.Equal([2], written.JobIds.Keys);
         Assert.Equal([2L, 1L], (await Store.ListRevisionsAsync(moved, null, 10, includeSpec: false)).Select(r => r.Revision));
         Assert.Equal("sha256:other", (await Store.FindJobAsync(ns, "raced", includeSpec: false))!.SpecHash);
         Assert.Null(await Store.FindDatasetAsync(lostTopic));
@@ -74,12 +74,12 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
     {
         var ns = NewNamespace();
         var jobId = await Store.CreateJobAsync(ns, "paused", Revision("sha256:1"));
-        var snapshot = await Store.ReadForAppliesAsync([(ns, "paused")], []);
+        var snapshot = await Store.ReadForAppliesAsync(Keys((ns, "paused")));
         await Store.WriteAsync(tx => tx.SetDesiredStateAsync(jobId, 1, DesiredState.Suspended, T0, "ops"));
 
         var written = await Store.WriteAppliesAsync([Update(0, snapshot.Jobs[(ns, "paused")], Revision("sha256:2"))], [], T0);
 
-        Assert.Empty(written);
+        Assert.Empty(written.JobIds);
         var job = await Store.FindJobAsync(ns, "paused", includeSpec: false);
         Assert.Equal((1L, DesiredState.Suspended), (job!.Revision, job.DesiredState));
     }
@@ -90,11 +90,11 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
         var ns = NewNamespace();
         var jobId = await Store.CreateJobAsync(ns, "steady", Revision("sha256:1"));
 
-        Assert.Equal([0], (await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 1, ns, "steady")], T0)).Keys);
+        Assert.Equal([0], (await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 1, ns, "steady")], T0)).JobIds.Keys);
         await Store.UpdateJobAsync(jobId, 1, Revision("sha256:2"));
-        Assert.Empty(await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 1, ns, "steady")], T0));
+        Assert.Empty((await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 1, ns, "steady")], T0)).JobIds);
         await Store.WriteAsync(tx => tx.SetDesiredStateAsync(jobId, 2, DesiredState.Deleted, T0, "ops"));
-        Assert.Empty(await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 2, ns, "steady")], T0));
+        Assert.Empty((await Store.WriteAppliesAsync([], [Unchanged(0, jobId, 2, ns, "steady")], T0)).JobIds);
 
         var audit = await Store.ListAuditAsync(new AuditQuery { JobId = jobId, Action = AuditAction.JobApplyUnchanged });
         Assert.Equal([1L], audit.Select(a => a.AfterRevision!.Value));
@@ -124,7 +124,7 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
         otherMayCommit.SetResult();
         await other;
 
-        Assert.Equal([0], (await batch).Keys);
+        Assert.Equal([0], (await batch).JobIds.Keys);
         var links = await Store.LinksOfDatasetsAsync([(await Store.FindDatasetAsync(topic))!.Id], null);
         Assert.Equal([("batched", DatasetDirection.Read), ("other", DatasetDirection.Write)], links.Select(l => (l.Name, l.Direction)).Order().ToList());
     }
@@ -138,10 +138,30 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
 
         var create = Create(0, ns, "second", Revision("sha256:1"));
         await Assert.ThrowsAsync<DuplicateKeyException>(() =>
-            Store.WriteAppliesAsync([create with { Audit = create.Audit with { RequestId = requestId } }, Create(1, ns, "third", Revision("sha256:2"))], [], T0));
+            Store.WriteAppliesAsync([create with { Audit = create.Audit with { RequestId = requestId } }, Create(1, ns, "third", Revision("sha256:2"))], [], T0,
+                next: Keys((ns, "fourth"))));
 
         Assert.Empty(await Store.ListJobsAsync(new JobQuery { Namespace = ns }));
     }
+
+    [Fact]
+    public async Task The_next_batch_is_read_in_the_same_round_trip_after_the_write_commits()
+    {
+        var ns = NewNamespace();
+        var requestId = "req-" + ns;
+        var create = Create(0, ns, "first", Revision("sha256:1"));
+
+        var written = await Store.WriteAppliesAsync([create with { Audit = create.Audit with { RequestId = requestId } }], [], T0,
+            next: new ApplyBatchKeys([(ns, "first"), (ns, "later")], [requestId, "req-unused-" + ns]));
+
+        var next = Assert.IsType<ApplyBatchSnapshot>(written.Next);
+        var first = Assert.Single(next.Jobs).Value;
+        Assert.Equal((written.JobIds[0], "first", 1L, "sha256:1"), (first.Id, first.Name, first.Revision, first.SpecHash));
+        Assert.Equal([requestId], next.RecordedRequestIds);
+        Assert.Null((await Store.WriteAppliesAsync([Create(0, ns, "alone", Revision("sha256:2"))], [], T0)).Next);
+    }
+
+    private static ApplyBatchKeys Keys(params (string Namespace, string Name)[] jobs) => new(jobs, []);
 
     private static GuardedRevision Create(int index, string ns, string name, NewRevision content) =>
         new(index, null, ns, name, 0, null, 1, DesiredState.Running, content,
