@@ -90,8 +90,6 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
 
         public List<ApplyCall> Calls => Together.Select(w => w.Call).ToList();
 
-        public ApplyBatchKeys Keys => new(Together.Select(w => w.Call.Key).ToList(), Together.Select(w => w.Call.RequestId).OfType<string>().ToList());
-
         public static ApplyBatch Of(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> waiting)
         {
             var batch = new ApplyBatch();
@@ -107,40 +105,57 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     }
 
     /// <summary>
-    /// PostgreSQL: each batch of applies in two round trips without an explicit transaction (see
-    /// <see cref="SluiceStore.WriteAppliesAsync"/>), and while calls keep coming, in one: the calls queued meanwhile
-    /// become the next batch, read in the round trip that writes this one. Applies whose job moved before the write,
-    /// and every apply of a batch the database refused as a whole (a request id used before), are written alone.
+    /// PostgreSQL: each batch of applies in one round trip without an explicit transaction (see
+    /// <see cref="SluiceStore.WriteAppliesAsync"/>). An apply not read yet is written as the create it may be, and its
+    /// job is read in the same round trip, after the write commits: one that was no create (its job existed, the write's
+    /// guard left it out) joins the next batch and is planned from what was read. So a create costs one round trip, and
+    /// anything else two, the same as reading first. Applies whose job moved between the read and the write are
+    /// written alone, and so is every apply of a batch the database refused as a whole once it has been read.
     /// </summary>
     private async Task RunApplyBatchesInOneStatementAsync(IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> waiting,
         Func<IReadOnlyList<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>> takeQueued)
     {
+        var read = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
         ApplyBatchSnapshot? snapshot = null;
-        for (var batch = ApplyBatch.Of(waiting); batch.Count > 0;)
+        for (var fresh = waiting; read.Count > 0 || fresh.Count > 0; fresh = takeQueued())
         {
+            var batch = ApplyBatch.Of([.. read, .. fresh]);
+            var unread = new HashSet<ApplyCall>(fresh.Select(w => w.Call), ReferenceEqualityComparer.Instance);
             if (BeforeApplyBatch is { } before) await before(batch.Count);
-            var next = ApplyBatch.Of(takeQueued());
+            var unsettled = new List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting>();
             try
             {
-                snapshot ??= await store.ReadForAppliesAsync(batch.Keys);
-                (var outcomes, snapshot) = await ApplyBatchInOneStatementAsync(batch.Calls, snapshot, next.Count > 0 ? next.Keys : null);
-                Answer(batch, outcomes);
+                if (read.Count > 0) snapshot ??= await store.ReadForAppliesAsync(ApplyBatchKeysOf(read));
+                var readAfter = ApplyBatchKeysOf(batch.Together.Where(w => unread.Contains(w.Call)));
+                (var outcomes, snapshot) = await ApplyBatchInOneStatementAsync(batch.Calls, unread, snapshot, readAfter.Jobs.Count > 0 ? readAfter : null);
+                Answer(batch, outcomes, unsettled);
             }
             catch (Exception error) when (error is DuplicateKeyException or StoreConcurrencyException)
             {
-                batch.Alone.AddRange(batch.Together);
-                snapshot = null;
+                // Refused whole, by a request id recorded already: read first, then written again, or alone if read already.
+                var unreadCalls = batch.Together.Where(w => unread.Contains(w.Call)).ToList();
+                batch.Alone.AddRange(batch.Together.Except(unreadCalls));
+                (read, snapshot) = (unreadCalls, null);
+                await WriteAloneAsync(batch.Alone);
+                continue;
             }
             catch (Exception error)
             {
                 // This batch fails as a whole; the next one is still written.
                 foreach (var call in batch.Together.Concat(batch.Alone)) call.Result.TrySetException(error);
-                (batch, snapshot) = (next, null);
+                (read, snapshot) = ([], null);
                 continue;
             }
-            await WriteAloneAsync(batch.Alone);
-            batch = next;
+            // Unsettled: an apply read before the write whose job moved since (alone), or one not read, now read (next batch).
+            read = unsettled.Where(w => unread.Contains(w.Call) && snapshot is not null).ToList();
+            await WriteAloneAsync(batch.Alone.Concat(unsettled.Except(read)));
         }
+    }
+
+    private static ApplyBatchKeys ApplyBatchKeysOf(IEnumerable<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> calls)
+    {
+        var list = calls.Select(w => w.Call).ToList();
+        return new ApplyBatchKeys(list.Select(c => c.Key).Distinct().ToList(), list.Select(c => c.RequestId).OfType<string>().Distinct(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>
@@ -163,7 +178,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             try
             {
                 var calls = batch.Calls;
-                Answer(batch, await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, calls)));
+                Answer(batch, await store.WriteAsync(tx => ApplyBatchInTransactionAsync(tx, calls)), batch.Alone);
             }
             catch (Exception error) when (error is DuplicateKeyException or StoreConcurrencyException)
             {
@@ -173,8 +188,8 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         await WriteAloneAsync(batch.Alone);
     }
 
-    /// <summary>Answers the applies written together from their outcomes; one without an outcome joins those written alone.</summary>
-    private void Answer(ApplyBatch batch, IReadOnlyList<object?> outcomes)
+    /// <summary>Answers the applies written together from their outcomes; one without an outcome joins <paramref name="unsettled"/>.</summary>
+    private void Answer(ApplyBatch batch, IReadOnlyList<object?> outcomes, List<GroupCommit<ApplyCall, ApplyJobResponse>.Waiting> unsettled)
     {
         if (batch.Together.Count > 1) Interlocked.Add(ref _appliesWrittenTogether, outcomes.Count(o => o is not null));
         for (var i = 0; i < batch.Together.Count; i++)
@@ -183,7 +198,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
             {
                 case ApplyJobResponse response: batch.Together[i].Result.SetResult(response); break;
                 case Exception refusal: batch.Together[i].Result.SetException(refusal); break;
-                default: batch.Alone.Add(batch.Together[i]); break;
+                default: unsettled.Add(batch.Together[i]); break;
             }
         }
     }
@@ -220,28 +235,32 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     };
 
     /// <summary>
-    /// Per call: the response, the refusal (an exception), or null when it must be written alone; and the next batch's
-    /// snapshot when <paramref name="next"/> is given and it could be read.
+    /// Per call: the response, the refusal (an exception), or null when the write did not settle it; and the snapshot of
+    /// <paramref name="readAfter"/> when it is given and could be read. A call in <paramref name="unread"/> is planned as
+    /// the create it may be; the others from <paramref name="snapshot"/>.
     /// </summary>
-    private async Task<(IReadOnlyList<object?> Outcomes, ApplyBatchSnapshot? Next)> ApplyBatchInOneStatementAsync(IReadOnlyList<ApplyCall> calls,
-        ApplyBatchSnapshot snapshot, ApplyBatchKeys? next)
+    private async Task<(IReadOnlyList<object?> Outcomes, ApplyBatchSnapshot? ReadAfter)> ApplyBatchInOneStatementAsync(IReadOnlyList<ApplyCall> calls,
+        IReadOnlySet<ApplyCall> unread, ApplyBatchSnapshot? snapshot, ApplyBatchKeys? readAfter)
     {
         var now = _options.Clock.GetUtcNow();
-        var plans = Plans(calls, snapshot.Jobs, snapshot.RecordedRequestIds);
+        var plans = calls.Select(c => unread.Contains(c) ? ApplyPlan.For(null, c.Request, c.Content.SpecHash)
+            : c.RequestId is { } id && snapshot!.RecordedRequestIds.Contains(id) ? ApplyPlan.Replay
+            : ApplyPlan.For(snapshot!.Jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
         var outcomes = new object?[calls.Count];
         var revisions = new List<GuardedRevision>();
         var unchanged = new List<GuardedAudit>();
         for (var i = 0; i < calls.Count; i++)
         {
             var (call, plan) = (calls[i], plans[i]);
-            outcomes[i] = OutcomeWithoutRevision(call, plan);
+            // Unread, a refusal cannot be told yet: the job may exist.
+            outcomes[i] = unread.Contains(call) ? null : OutcomeWithoutRevision(call, plan);
             if (plan.Kind == ApplyPlanKind.Unchanged)
                 unchanged.Add(new GuardedAudit(i, plan.Job!.Id, plan.Job.Revision, UnchangedAudit(plan.Job, call, now)));
             else if (plan.Kind == ApplyPlanKind.NewRevision)
                 revisions.Add(new GuardedRevision(i, plan.Job?.Id, call.Spec.Namespace, call.Spec.Name, plan.From, plan.Job?.DesiredState, plan.To,
                     plan.NextState, call.Content, NewHeadAudit(call, plan, plan.Job?.Id, now)));
         }
-        var written = await store.WriteAppliesAsync(revisions, unchanged, now, next);
+        var written = await store.WriteAppliesAsync(revisions, unchanged, now, readAfter);
         foreach (var revision in revisions)
             outcomes[revision.Index] = written.JobIds.TryGetValue(revision.Index, out var jobId) ? NewHeadResponse(calls[revision.Index], plans[revision.Index], jobId, now) : null;
         foreach (var audit in unchanged.Where(u => !written.JobIds.ContainsKey(u.Index)))

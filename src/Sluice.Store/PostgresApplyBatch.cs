@@ -11,8 +11,8 @@ namespace Sluice.Store;
 /// statement (atomic on its own, so it commits in the same round trip). Each apply's writes are guarded by its job
 /// still being as it was read: one whose job moved in between is left out whole (no revision, no index rows, no
 /// dataset, no audit row) and reported as not written, while the others commit.
-/// Under load the first round trip rides along with the previous batch's second: the write commits, then the next
-/// batch is read in the same round trip, so a batch costs one round trip.
+/// The write can also read jobs after it commits, in its own round trip: the caller writes applies it has not read as
+/// the creates they may be, and reads those the guard left out (their job existed) for the next batch.
 /// </summary>
 internal static class PostgresApplyBatch
 {

@@ -65,8 +65,9 @@ public sealed record ApplyBatchSnapshot(IReadOnlyDictionary<(string Namespace, s
 public sealed record ApplyBatchKeys(IReadOnlyCollection<(string Namespace, string Name)> Jobs, IReadOnlyCollection<string> RequestIds);
 
 /// <summary>
-/// What <see cref="SluiceStore.WriteAppliesAsync"/> answers: the job id of every apply written, by index, and the next
-/// batch's snapshot when it was asked for and could be read (null otherwise: read it with <see cref="SluiceStore.ReadForAppliesAsync"/>).
+/// What <see cref="SluiceStore.WriteAppliesAsync"/> answers: the job id of every apply written, by index, and the
+/// snapshot read after the write when it was asked for and could be read (null otherwise: read it with
+/// <see cref="SluiceStore.ReadForAppliesAsync"/>).
 /// </summary>
 public sealed record AppliesWritten(IReadOnlyDictionary<int, long> JobIds, ApplyBatchSnapshot? Next);
 

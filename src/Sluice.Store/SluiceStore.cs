@@ -98,8 +98,8 @@ public sealed class SluiceStore : IAsyncDisposable
     /// The second round trip: every apply of the batch in one statement, committed on its own. Each apply is written
     /// whole or, when its job moved since <see cref="ReadForAppliesAsync"/>, not at all; answers the job id of each one
     /// written by index. A request id recorded meanwhile fails the statement with <see cref="DuplicateKeyException"/>.
-    /// Given the <paramref name="next"/> batch's keys, also reads that batch's snapshot once this one is committed, in
-    /// the same round trip.
+    /// Given <paramref name="next"/>, also reads those jobs and request ids once the write is committed, in the same
+    /// round trip; a failure of that read leaves the write committed and the snapshot null.
     /// </summary>
     public Task<AppliesWritten> WriteAppliesAsync(IReadOnlyList<GuardedRevision> revisions, IReadOnlyList<GuardedAudit> unchanged,
         DateTimeOffset at, ApplyBatchKeys? next = null, CancellationToken ct = default) =>

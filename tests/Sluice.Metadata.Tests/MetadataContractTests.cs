@@ -124,6 +124,19 @@ public abstract class MetadataContractTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task A_request_id_used_for_another_job_is_refused_and_creates_nothing()
+    {
+        var requestId = "reused-" + _ns;
+        await ApplyAsync(Job(_ns, "first-use"), requestId: requestId);
+
+        var reused = await Assert.ThrowsAsync<ConflictException>(() => ApplyAsync(Job(_ns, "second-use"), requestId: requestId));
+
+        Assert.Contains(requestId, reused.Message);
+        await Assert.ThrowsAsync<NotFoundException>(() => _commands.GetJobAsync(new GetJobRequest { Namespace = _ns, Name = "second-use" }, Alice));
+        Assert.Single(await AuditAsync("first-use"));
+    }
+
+    [Fact]
     public async Task A_retry_of_a_successful_apply_with_an_expected_revision_is_replayed_not_refused()
     {
         await ApplyAsync(Job(_ns, "guarded-retry", parallelism: 1));

@@ -45,8 +45,8 @@ public static class MetadataScenario
         only.AcceptOnlyFromAmong(AllOperations);
         var warmUp = new Option<TimeSpan>("--warm-up")
         {
-            Description = "How long each operation runs, unmeasured, before its measurement (the first calls of a fresh process pay for the JIT)",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+            Description = "How long each operation runs, unmeasured, before its measurement (a fresh process spends its first seconds compiling and recompiling hot paths)",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(15),
             CustomParser = result => ParseDuration(result.Tokens.Single().Value),
         };
         var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/metadata-<dialect>.json)" };
