@@ -7,8 +7,8 @@ namespace Sluice.Metadata;
 /// waits for a timer: under light load every batch holds one call. Holds no state another replica needs.
 /// </summary>
 /// <remarks>
-/// A runner may also take, while it writes one batch, the calls queued since (<see cref="BatchRunner"/>'s second
-/// argument), to prepare them in the same round trip; it answers every call it takes.
+/// A runner may go on with the calls queued since (<see cref="BatchRunner"/>'s second argument) as its next batch, to
+/// carry what it learnt writing one batch into the next; it answers every call it takes.
 /// </remarks>
 internal sealed class GroupCommit<TCall, TResult>(GroupCommit<TCall, TResult>.BatchRunner runBatch, int maxBatch, int maxConcurrentBatches)
 {
@@ -64,7 +64,7 @@ internal sealed class GroupCommit<TCall, TResult>(GroupCommit<TCall, TResult>.Ba
                 }
                 batch = TakeLocked();
             }
-            // Everything this drain took, so that a runner's failure answers the calls it took ahead too.
+            // The calls this drain took and has not answered, so that a runner's failure answers those it took later too.
             var taken = new List<Waiting>(batch);
             try
             {
@@ -72,6 +72,7 @@ internal sealed class GroupCommit<TCall, TResult>(GroupCommit<TCall, TResult>.Ba
                 {
                     List<Waiting> next;
                     lock (_gate) next = TakeLocked();
+                    taken.RemoveAll(waiting => waiting.Result.Task.IsCompleted);
                     taken.AddRange(next);
                     return next;
                 });

@@ -218,10 +218,9 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         }
     }
 
-    /// <summary>Each call's plan against the jobs as read; a retry of a request already recorded is replayed alone.</summary>
-    private static List<ApplyPlan> Plans(IReadOnlyList<ApplyCall> calls, IReadOnlyDictionary<(string, string), JobRecord> jobs, IReadOnlySet<string> recorded) =>
-        calls.Select(c => c.RequestId is { } id && recorded.Contains(id) ? ApplyPlan.Replay
-            : ApplyPlan.For(jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
+    /// <summary>A call's plan against the jobs as read; a retry of a request already recorded is replayed alone.</summary>
+    private static ApplyPlan PlanOf(ApplyCall call, IReadOnlyDictionary<(string, string), JobRecord> jobs, IReadOnlySet<string> recorded) =>
+        call.RequestId is { } id && recorded.Contains(id) ? ApplyPlan.Replay : ApplyPlan.For(jobs.GetValueOrDefault(call.Key), call.Request, call.Content.SpecHash);
 
     /// <summary>
     /// What a call of a batch comes to when its plan is not a new revision: null for a replay (answered alone), the
@@ -244,8 +243,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
     {
         var now = _options.Clock.GetUtcNow();
         var plans = calls.Select(c => unread.Contains(c) ? ApplyPlan.For(null, c.Request, c.Content.SpecHash)
-            : c.RequestId is { } id && snapshot!.RecordedRequestIds.Contains(id) ? ApplyPlan.Replay
-            : ApplyPlan.For(snapshot!.Jobs.GetValueOrDefault(c.Key), c.Request, c.Content.SpecHash)).ToList();
+            : PlanOf(c, snapshot!.Jobs, snapshot.RecordedRequestIds)).ToList();
         var outcomes = new object?[calls.Count];
         var revisions = new List<GuardedRevision>();
         var unchanged = new List<GuardedAudit>();
@@ -274,7 +272,7 @@ public sealed class MetadataCommands(SluiceStore store, MetadataOptions? options
         var now = _options.Clock.GetUtcNow();
         var seen = await tx.FindRecordedRequestIdsAsync(calls.Select(c => c.RequestId).OfType<string>().ToList());
         var jobs = await tx.LockJobsAsync(calls.Select(c => c.Key).ToList());
-        var plans = Plans(calls, jobs, seen);
+        var plans = calls.Select(c => PlanOf(c, jobs, seen)).ToList();
         var created = await tx.InsertJobsAsync(calls.Where((_, i) => plans[i] is { Kind: ApplyPlanKind.NewRevision, Job: null })
             .Select(c => (c.Key.Namespace, c.Key.Name, c.Caller.Actor)).ToList(), DesiredState.Running, now);
         var writes = new List<(int Index, long JobId)>();
