@@ -86,7 +86,7 @@ internal static class PostgresApplyBatch
 
     /// <summary>
     /// Answers the job id of every apply written, by <see cref="GuardedRevision.Index"/> / <see cref="GuardedAudit.Index"/>,
-    /// and, when <paramref name="next"/> is given, the snapshot of the next batch read after this one committed.
+    /// and, when <paramref name="next"/> is given, the snapshot of its jobs and request ids, read once the write committed.
     /// </summary>
     public static async Task<AppliesWritten> WriteAsync(NpgsqlConnection connection, IReadOnlyList<GuardedRevision> revisions,
         IReadOnlyList<GuardedAudit> unchanged, long atMicros, ApplyBatchKeys? next, CancellationToken ct)
