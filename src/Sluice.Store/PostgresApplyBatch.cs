@@ -6,13 +6,13 @@ using Sluice.Spec.V1;
 namespace Sluice.Store;
 
 /// <summary>
-/// PostgreSQL: a batch of applies in two round trips and no explicit transaction. The first reads the jobs' heads and
-/// the request ids recorded; the caller decides each apply's fate from them; the second writes every apply in one
-/// statement (atomic on its own, so it commits in the same round trip). Each apply's writes are guarded by its job
-/// still being as it was read: one whose job moved in between is left out whole (no revision, no index rows, no
-/// dataset, no audit row) and reported as not written, while the others commit.
-/// The write can also read jobs after it commits, in its own round trip: the caller writes applies it has not read as
-/// the creates they may be, and reads those the guard left out (their job existed) for the next batch.
+/// PostgreSQL: a batch of applies written in one autocommitted statement (atomic on its own, so it commits in the same
+/// round trip). Each apply's writes are guarded by its job still being as the caller decided on: at the head it read,
+/// or still missing for a create. One whose job moved is left out whole (no revision, no index rows, no dataset, no
+/// audit row) and reported as not written, while the others commit. The same round trip can then read jobs and
+/// request ids, after the write committed: the caller writes applies it has not read as the creates they may be, and
+/// plans those the guard left out (their job existed) from that read. A read on its own (<see cref="ReadAsync"/>) is
+/// left for a batch the database refused whole.
 /// </summary>
 internal static class PostgresApplyBatch
 {

@@ -85,18 +85,18 @@ public sealed class SluiceStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether <see cref="ReadForAppliesAsync"/> and <see cref="WriteAppliesAsync"/> are available: a batch of applies in two
-    /// round trips without an explicit transaction. PostgreSQL only; elsewhere a batch runs in <see cref="WriteAsync{T}"/>.
+    /// Whether <see cref="ReadForAppliesAsync"/> and <see cref="WriteAppliesAsync"/> are available: a batch of applies in one
+    /// statement without an explicit transaction. PostgreSQL only; elsewhere a batch runs in <see cref="WriteAsync{T}"/>.
     /// </summary>
     public bool WritesAppliesInOneStatement => Dialect == StoreDialectKind.Postgres;
 
-    /// <summary>The first round trip of a batch of applies: the jobs it names (with their heads) and the request ids recorded already.</summary>
+    /// <summary>A read on its own for a batch of applies: the jobs it names (with their heads) and the request ids recorded already.</summary>
     public Task<ApplyBatchSnapshot> ReadForAppliesAsync(ApplyBatchKeys keys, CancellationToken ct = default) =>
         InOneStatementAsync(connection => PostgresApplyBatch.ReadAsync(connection, keys, ct), ct);
 
     /// <summary>
-    /// The second round trip: every apply of the batch in one statement, committed on its own. Each apply is written
-    /// whole or, when its job moved since <see cref="ReadForAppliesAsync"/>, not at all; answers the job id of each one
+    /// Every apply of the batch in one statement, committed on its own. Each apply is written whole or, when its job
+    /// moved since it was read (or exists, for a create), not at all; answers the job id of each one
     /// written by index. A request id recorded meanwhile fails the statement with <see cref="DuplicateKeyException"/>.
     /// Given <paramref name="next"/>, also reads those jobs and request ids once the write is committed, in the same
     /// round trip; a failure of that read leaves the write committed and the snapshot null.
