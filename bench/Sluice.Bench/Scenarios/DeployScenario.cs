@@ -208,7 +208,7 @@ public static class DeployScenario
         // The run's connection pools go first, so the raw clients get all the connections they ask for.
         await deployments.DisposeAsync();
         await store.DisposeAsync();
-        var raw = measureRaw ? await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10)) : null;
+        var raw = measureRaw ? await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.RawClients, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)) : null;
         return new RunResult(dialect, workerCount, (int)latency.TotalMilliseconds, settings.Deployments, succeeded,
             failed, elapsed.TotalSeconds, settings.Deployments / elapsed.TotalSeconds, peak, mean, driven.Count > 0 ? driven.Average() : double.NaN,
             Percentile(overheads, 0.50),

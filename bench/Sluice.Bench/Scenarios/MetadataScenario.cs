@@ -17,7 +17,8 @@ namespace Sluice.Bench.Scenarios;
 /// <summary>
 /// `sluice-bench metadata`: N concurrent clients over real gRPC against an in-process server on loopback, after
 /// seeding the catalog; beside it, in the same run, the database's raw single-row insert-transaction rate through
-/// the driver (and `pgbench -N` on PostgreSQL).
+/// the driver (and `pgbench -N` on PostgreSQL). With <c>--write-sweep</c>, apply and the raw limit again at more client
+/// counts, since how a batched writer compares with single-row transactions depends on how many clients it can batch.
 /// </summary>
 public static class MetadataScenario
 {
@@ -49,15 +50,29 @@ public static class MetadataScenario
             DefaultValueFactory = _ => TimeSpan.FromSeconds(15),
             CustomParser = result => ParseDuration(result.Tokens.Single().Value),
         };
+        var writeSweep = new Option<int[]>("--write-sweep")
+        {
+            Description = "After the main run, measure apply and the raw insert limit (and pgbench) again at each of these client counts",
+            DefaultValueFactory = _ => [],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        clients.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError("--clients must be at least 1");
+        });
+        writeSweep.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int[]>().Any(count => count < 1)) result.AddError("--write-sweep: every client count must be at least 1");
+        });
         var output = new Option<string?>("--out") { Description = "JSON results file (default bench/results/metadata-<dialect>.json)" };
         var command = new Command("metadata", "Metadata API throughput and latency (apply, get, lineage, list) beside the database's raw insert limit")
         {
-            database, clients, jobs, duration, warmUp, only, output,
+            database, clients, jobs, duration, warmUp, only, writeSweep, output,
         };
         command.SetAction(async (parse, _) =>
         {
             var settings = new Settings(parse.GetRequiredValue(database), parse.GetValue(clients), parse.GetValue(jobs), parse.GetValue(duration),
-                parse.GetValue(warmUp), parse.GetRequiredValue(only).ToHashSet(StringComparer.Ordinal));
+                parse.GetValue(warmUp), parse.GetRequiredValue(only).ToHashSet(StringComparer.Ordinal), parse.GetRequiredValue(writeSweep));
             var report = await RunAsync(settings);
             Print(report);
             var path = parse.GetValue(output) ?? Path.Combine("bench", "results", $"metadata-{report.Dialect}.json");
@@ -71,11 +86,21 @@ public static class MetadataScenario
 
     private static readonly string[] AllOperations = ["apply", "get", "lineage", "list", "reads"];
 
-    private sealed record Settings(string Database, int Clients, int Jobs, TimeSpan Duration, TimeSpan WarmUp, IReadOnlySet<string> Operations);
+    private sealed record Settings(string Database, int Clients, int Jobs, TimeSpan Duration, TimeSpan WarmUp, IReadOnlySet<string> Operations,
+        IReadOnlyList<int> WriteSweep);
 
     public sealed record Report(
         string Dialect, int Clients, int SeededJobs, double SeedSeconds, double DurationSeconds, DateTime RunAt, string Machine,
-        LoadResult RawInsert, double? PgBenchNTps, string PgBenchDetail, IReadOnlyList<LoadResult> Operations, double? WriteToRawRatio);
+        LoadResult RawInsert, double? PgBenchNTps, string PgBenchDetail, IReadOnlyList<LoadResult> Operations, double? WriteToRawRatio,
+        IReadOnlyList<WritePoint> WriteSweep);
+
+    /// <summary>Apply beside the raw limit at one client count; the catalog holds the seeded jobs and every job applied before.</summary>
+    public sealed record WritePoint(int Clients, LoadResult RawInsert, double? PgBenchNTps, LoadResult Apply)
+    {
+        public double ApplyToRaw => Apply.PerSecond / RawInsert.PerSecond;
+
+        public double? ApplyToPgBench => PgBenchNTps is > 0 ? Apply.PerSecond / PgBenchNTps : null;
+    }
 
     private static async Task<Report> RunAsync(Settings settings)
     {
@@ -83,7 +108,7 @@ public static class MetadataScenario
         var dialect = database.Dialect.ToString().ToLowerInvariant();
         CpuMeter.DatabaseRoot = await database.LocalServerProcessAsync();
         Step($"{dialect}: raw single-row insert transactions, {settings.Clients} clients, {settings.Duration.TotalSeconds:0}s");
-        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration);
+        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration, settings.WarmUp);
         Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
 
         double? pgbenchTps = null;
@@ -115,12 +140,20 @@ public static class MetadataScenario
         });
         var client = new MetadataService.MetadataServiceClient(channel);
         var operations = new List<LoadResult>();
-        async Task<LoadResult> MeasureAsync(string name, Func<int, long, CancellationToken, Task> operation)
+        async Task<LoadResult> MeasureAsync(string name, Func<int, long, CancellationToken, Task> operation, int? clientCount = null)
         {
-            if (settings.WarmUp > TimeSpan.Zero) await LoadRunner.RunAsync(name, settings.Clients, settings.WarmUp, operation);
-            return await LoadRunner.RunAsync(name, settings.Clients, settings.Duration, operation);
+            var count = clientCount ?? settings.Clients;
+            if (settings.WarmUp > TimeSpan.Zero) await LoadRunner.RunAsync(name, count, settings.WarmUp, operation);
+            return await LoadRunner.RunAsync(name, count, settings.Duration, operation);
         }
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        // One counter for every apply measured (warm-ups included): every call makes a job of its own.
+        var applied = 0L;
+        Task<LoadResult> MeasureApplyAsync(int? clientCount = null) => MeasureAsync(ApplyName, async (_, _, ct) =>
+        {
+            var n = Interlocked.Increment(ref applied);
+            await client.ApplyJobAsync(new ApplyJobRequest { Spec = BenchSpecs.Job($"w{run}-{n}", settings.Jobs + n) }, cancellationToken: ct);
+        }, clientCount);
 
         if (settings.Operations.Contains("get"))
         {
@@ -176,18 +209,29 @@ public static class MetadataScenario
         if (settings.Operations.Contains("apply"))
         {
             Step("apply: a new job per call (revision + lineage rows + audit row)");
-            // One counter for the warm-up and the measurement: every call makes a job of its own.
-            var applied = 0L;
-            operations.Add(await MeasureAsync(ApplyName, async (_, _, ct) =>
+            operations.Add(await MeasureApplyAsync());
+        }
+
+        var sweep = new List<WritePoint>();
+        foreach (var count in settings.WriteSweep)
+        {
+            // The server is up but idle meanwhile: its deployment workers renew their shard leases a few times a second.
+            Step($"write sweep, {count} clients: raw single-row insert transactions");
+            var sweepRaw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, count, settings.Duration, settings.WarmUp);
+            double? sweepPgBench = null;
+            if (database.PgBenchTarget() is { } sweepTarget)
             {
-                var n = Interlocked.Increment(ref applied);
-                await client.ApplyJobAsync(new ApplyJobRequest { Spec = BenchSpecs.Job($"w{run}-{n}", settings.Jobs + n) }, cancellationToken: ct);
-            }));
+                Step($"write sweep, {count} clients: pgbench -N");
+                (sweepPgBench, _) = await PgBench.RunAsync(sweepTarget, count, settings.Duration);
+            }
+            Step($"write sweep, {count} clients: apply");
+            sweep.Add(new WritePoint(count, sweepRaw, sweepPgBench, await MeasureApplyAsync(count)));
         }
 
         return new Report(dialect, settings.Clients, settings.Jobs, seedSeconds, settings.Duration.TotalSeconds, DateTime.UtcNow,
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", raw, pgbenchTps, pgbenchDetail, operations,
-            operations.FirstOrDefault(o => o.Name == ApplyName) is { } apply && raw.PerSecond > 0 ? apply.PerSecond / raw.PerSecond : null);
+            operations.FirstOrDefault(o => o.Name == ApplyName) is { } apply && raw.PerSecond > 0 ? apply.PerSecond / raw.PerSecond : null,
+            sweep);
     }
 
     private const string ApplyName = "apply (new job)";
@@ -232,6 +276,29 @@ public static class MetadataScenario
         foreach (var failed in report.Operations.Append(report.RawInsert).Where(r => r.FirstError is not null))
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(failed.Name)}: first error: {Markup.Escape(failed.FirstError!)}[/]");
+        }
+        if (report.WriteSweep.Count > 0) PrintWriteSweep(report);
+    }
+
+    private static void PrintWriteSweep(Report report)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"writes by client count: {report.Dialect}, {report.DurationSeconds:0}s each");
+        foreach (var column in new[] { "clients", "raw tx/s", "pgbench -N tps", "apply/s", "apply / raw", "apply / pgbench", "apply p50 ms", "apply p99 ms", "errors", "cpu ms/op sluice", "cpu ms/op db" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+        foreach (var point in report.WriteSweep)
+        {
+            var apply = point.Apply;
+            table.AddRow(point.Clients.ToString(CultureInfo.InvariantCulture), F(point.RawInsert.PerSecond, "N0"), F(point.PgBenchNTps ?? double.NaN, "N0"),
+                F(apply.PerSecond, "N0"), F(point.ApplyToRaw, "P0"), F(point.ApplyToPgBench ?? double.NaN, "P0"), F(apply.P50Ms), F(apply.P99Ms),
+                apply.Errors + point.RawInsert.Errors == 0 ? "0" : $"[red]{apply.Errors + point.RawInsert.Errors}[/]",
+                F(apply.SluiceCpuMs ?? double.NaN, "0.000"), F(apply.DatabaseCpuMs ?? double.NaN, "0.000"));
+        }
+        AnsiConsole.Write(table);
+        foreach (var failed in report.WriteSweep.SelectMany(p => new[] { p.RawInsert, p.Apply }).Where(r => r.FirstError is not null))
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(failed.Name)}, {failed.Clients} clients: first error: {Markup.Escape(failed.FirstError!)}[/]");
         }
     }
 
