@@ -107,18 +107,7 @@ public static class MetadataScenario
         await using var database = await BenchDatabase.CreateAsync(settings.Database);
         var dialect = database.Dialect.ToString().ToLowerInvariant();
         CpuMeter.DatabaseRoot = await database.LocalServerProcessAsync();
-        Step($"{dialect}: raw single-row insert transactions, {settings.Clients} clients, {settings.Duration.TotalSeconds:0}s");
-        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, settings.Clients, settings.Duration, settings.WarmUp);
-        Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
-
-        double? pgbenchTps = null;
-        var pgbenchDetail = "not PostgreSQL";
-        if (database.PgBenchTarget() is { } target)
-        {
-            Step("pgbench -N at the same client count");
-            (pgbenchTps, pgbenchDetail) = await PgBench.RunAsync(target, settings.Clients, settings.Duration);
-            Step($"  {pgbenchTps:N0} tps ({pgbenchDetail})");
-        }
+        var (raw, pgbenchTps, pgbenchDetail) = await MeasureLimitsAsync(database, settings.Clients, settings);
 
         await using var server = await SluiceServer.StartAsync(new SluiceServerOptions
         {
@@ -216,15 +205,8 @@ public static class MetadataScenario
         foreach (var count in settings.WriteSweep)
         {
             // The server is up but idle meanwhile: its deployment workers renew their shard leases a few times a second.
-            Step($"write sweep, {count} clients: raw single-row insert transactions");
-            var sweepRaw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, count, settings.Duration, settings.WarmUp);
-            double? sweepPgBench = null;
-            if (database.PgBenchTarget() is { } sweepTarget)
-            {
-                Step($"write sweep, {count} clients: pgbench -N");
-                (sweepPgBench, _) = await PgBench.RunAsync(sweepTarget, count, settings.Duration);
-            }
-            Step($"write sweep, {count} clients: apply");
+            var (sweepRaw, sweepPgBench, _) = await MeasureLimitsAsync(database, count, settings);
+            Step($"apply at {count} clients");
             sweep.Add(new WritePoint(count, sweepRaw, sweepPgBench, await MeasureApplyAsync(count)));
         }
 
@@ -235,6 +217,20 @@ public static class MetadataScenario
     }
 
     private const string ApplyName = "apply (new job)";
+
+    /// <summary>The database's raw limit at <paramref name="clients"/>: single-row insert transactions, and pgbench -N on PostgreSQL.</summary>
+    private static async Task<(LoadResult Raw, double? PgBenchTps, string PgBenchDetail)> MeasureLimitsAsync(BenchDatabase database, int clients,
+        Settings settings)
+    {
+        Step($"{database.Dialect.ToString().ToLowerInvariant()}: raw single-row insert transactions, {clients} clients, {settings.Duration.TotalSeconds:0}s");
+        var raw = await RawInsertLimit.MeasureAsync(database.Dialect, database.OpenAsync, clients, settings.Duration, settings.WarmUp);
+        Step($"  {raw.PerSecond:N0} tx/s, p99 {raw.P99Ms:0.00} ms, {raw.Errors} errors");
+        if (database.PgBenchTarget() is not { } target) return (raw, null, "not PostgreSQL");
+        Step("pgbench -N at the same client count");
+        var (tps, detail) = await PgBench.RunAsync(target, clients, settings.Duration);
+        Step($"  {tps:N0} tps ({detail})");
+        return (raw, tps, detail);
+    }
 
     private static string SeedName(long i) => $"seed-{i:D7}";
 
