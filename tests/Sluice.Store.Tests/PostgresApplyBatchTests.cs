@@ -108,17 +108,7 @@ public sealed class PostgresApplyBatchTests(PostgresTestDatabase database) : ICl
         // without the link: it fails as a whole, is retried, and then links the row the other transaction made.
         var ns = NewNamespace();
         var topic = $"kafka://race/{ns}";
-        var otherInserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var otherMayCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var other = Task.Run(() => Store.WriteAsync(async tx =>
-        {
-            var jobId = await tx.InsertJobAsync(ns, "other", DesiredState.Running, T0, "alice");
-            var revisionId = await tx.InsertRevisionAsync(jobId, 1, Revision("sha256:other", writes: [topic]), "alice", T0, null);
-            await tx.SetHeadAsync(jobId, 0, 1, revisionId, DesiredState.Running, T0, "alice");
-            otherInserted.TrySetResult();
-            await otherMayCommit.Task;
-        }));
-        await otherInserted.Task;
+        var (other, otherMayCommit) = await Store.HoldOpenJobWritingNewDatasetAsync(ns, "other", topic);
         var batch = Task.Run(() => Store.WriteAppliesAsync([Create(0, NewNamespace(), "batched", Revision("sha256:batched", reads: [topic]))], [], T0));
         await database.WaitForLockWaitAsync(batch);
         otherMayCommit.SetResult();

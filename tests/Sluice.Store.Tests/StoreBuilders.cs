@@ -32,6 +32,30 @@ internal static class StoreBuilders
             return jobId;
         });
 
+    /// <summary>
+    /// Starts a transaction that creates job <paramref name="name"/> writing <paramref name="topic"/> (a dataset new to the
+    /// catalog) and keeps it open: returns once its rows are in, with the transaction and the switch that lets it commit.
+    /// For tests of a write that must wait on that dataset's unique key.
+    /// </summary>
+    public static async Task<(Task Transaction, TaskCompletionSource MayCommit)> HoldOpenJobWritingNewDatasetAsync(this SluiceStore store,
+        string ns, string name, string topic)
+    {
+        var inserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mayCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transaction = Task.Run(() => store.WriteAsync(async tx =>
+        {
+            var jobId = await tx.InsertJobAsync(ns, name, DesiredState.Running, T0, "alice");
+            var revisionId = await tx.InsertRevisionAsync(jobId, 1, Revision($"sha256:{name}", writes: [topic]), "alice", T0, null);
+            await tx.SetHeadAsync(jobId, 0, 1, revisionId, DesiredState.Running, T0, "alice");
+            inserted.TrySetResult();
+            await mayCommit.Task;
+        }));
+        // A transaction that fails before its rows are in surfaces here rather than leaving the test waiting.
+        await Task.WhenAny(inserted.Task, transaction);
+        if (transaction.IsCompleted) await transaction;
+        return (transaction, mayCommit);
+    }
+
     public static Task UpdateJobAsync(this SluiceStore store, long jobId, long from, NewRevision revision, string actor = "alice") =>
         store.WriteAsync(async tx =>
         {

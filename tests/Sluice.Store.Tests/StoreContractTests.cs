@@ -62,18 +62,7 @@ public abstract class StoreContractTests<TDatabase>(TDatabase database) : IClass
         var ns = NewNamespace();
         var otherNs = NewNamespace();
         var topic = $"kafka://race/{ns}";
-        var firstInserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var firstMayCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = Task.Run(() => Store.WriteAsync(async tx =>
-        {
-            var jobId = await tx.InsertJobAsync(ns, "first", DesiredState.Running, T0, "alice");
-            var revisionId = await tx.InsertRevisionAsync(jobId, 1, Revision("sha256:first", writes: [topic]), "alice", T0, null);
-            await tx.SetHeadAsync(jobId, 0, 1, revisionId, DesiredState.Running, T0, "alice");
-            firstInserted.TrySetResult();
-            await firstMayCommit.Task;
-            return jobId;
-        }));
-        await firstInserted.Task;
+        var (first, firstMayCommit) = await Store.HoldOpenJobWritingNewDatasetAsync(ns, "first", topic);
         var second = Task.Run(() => Store.WriteAsync(async tx =>
         {
             var jobId = batch
